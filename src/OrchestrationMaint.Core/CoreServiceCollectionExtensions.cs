@@ -1,0 +1,48 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OrchestrationMaint.Core.Persistence;
+using OrchestrationMaint.Core.Target;
+using OrchestrationMaint.Core.Target.Demo;
+
+namespace OrchestrationMaint.Core;
+
+public static class CoreServiceCollectionExtensions
+{
+    public const string ConnectionStringName = "Maintenance";
+
+    /// <summary>Everything Core needs, in start-up order: migrate the database, create the demo target, then watch it.</summary>
+    public static IServiceCollection AddOrchestrationMaintCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<TargetOptions>().Bind(configuration.GetSection(TargetOptions.SectionName));
+        services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+        services.AddSingleton<IValidateOptions<DemoOptions>, DemoOptionsValidator>();
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddDbContextFactory<MaintenanceDbContext>((provider, db) =>
+        {
+            var connectionString = configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } configured
+                ? configured
+                : provider.GetRequiredService<IOptions<StorageOptions>>().Value.DefaultConnectionString;
+            db.UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(MaintenanceDbContext.MigrationsAssembly))
+                .AddInterceptors(new SqliteConnectionSetup());
+        });
+        services.AddSingleton<SettingsStore>();
+
+        services.AddSingleton<TargetLocation>();
+        services.AddSingleton<TargetInspector>();
+        services.AddSingleton<DemoTargetGenerator>();
+
+        // Hosted services start in registration order, and all before Kestrel accepts a request.
+        services.AddHostedService<DatabaseMigrator>();
+        services.AddHostedService<DemoTargetInitializer>();
+        services.AddSingleton<TargetStatusMonitor>();
+        services.AddHostedService(provider => provider.GetRequiredService<TargetStatusMonitor>());
+        services.AddSingleton<DemoSimulator>();
+        services.AddHostedService(provider => provider.GetRequiredService<DemoSimulator>());
+        return services;
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace OrchestrationMaint.Core.Persistence;
+
+public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> options) : DbContext(options)
+{
+    public const string MigrationsAssembly = "OrchestrationMaint.Migrations";
+
+    public DbSet<AppSetting> Settings => Set<AppSetting>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<AppSetting>(setting =>
+        {
+            setting.ToTable("Settings");
+            setting.HasKey(s => s.Key);
+            setting.Property(s => s.Key).HasMaxLength(200);
+            setting.Property(s => s.Value).HasMaxLength(4000);
+            setting.Property(s => s.UpdatedBy).HasMaxLength(200);
+        });
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite cannot order or compare DateTimeOffset columns; store UTC ticks so later range queries work in SQL.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetTicksConverter>();
+    }
+}

@@ -1,0 +1,29 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace OrchestrationMaint.Core.Persistence;
+
+/// <summary>
+/// Per-connection pragmas: SQLite forgets busy_timeout and foreign_keys on every new connection, so
+/// they are set whenever EF opens one, whatever connection string the operator configured.
+/// (journal_mode=WAL is persistent in the file and is set once by <see cref="DatabaseMigrator"/>.)
+/// </summary>
+public sealed class SqliteConnectionSetup : DbConnectionInterceptor
+{
+    public const int BusyTimeoutMilliseconds = 5000;
+    private const string Pragmas = "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;";
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = Pragmas;
+        command.ExecuteNonQuery();
+    }
+
+    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = Pragmas;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,14 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OrchestrationMaint.Core.Target;
+
+namespace OrchestrationMaint.Web.Health;
+
+/// <summary>Ready needs a readable target; missing parts of its layout only degrade it.</summary>
+public sealed class TargetHealthCheck(TargetStatusMonitor monitor) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var status = monitor.Refresh();
+        return Task.FromResult(new HealthCheckResult(status.Health, status.Summary));
+    }
+}

@@ -1,0 +1,61 @@
+using MudBlazor.Services;
+using OrchestrationMaint.Core;
+using OrchestrationMaint.Core.Persistence;
+using OrchestrationMaint.Web.Components;
+using OrchestrationMaint.Web.Health;
+using Microsoft.Extensions.Options;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace OrchestrationMaint.Web.Hosting;
+
+/// <summary>The app's composition: services in <see cref="AddOrchestrationMaint"/>, pipeline in <see cref="UseOrchestrationMaint"/>.</summary>
+public static class OrchestrationMaintApp
+{
+    public static WebApplicationBuilder AddOrchestrationMaint(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        builder.Services.AddSerilog(
+            (services, logger) => logger
+                .ReadFrom.Configuration(configuration)
+                .Enrich.FromLogContext()
+                .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture)
+                .WriteTo.File(
+                    new CompactJsonFormatter(),
+                    Path.Combine(services.GetRequiredService<IOptions<StorageOptions>>().Value.FullDataDirectory, "logs", "orchestration-maint-.clef"),
+                    rollingInterval: RollingInterval.Day,
+                    retainedFileCountLimit: 14,
+                    fileSizeLimitBytes: 64 * 1024 * 1024,
+                    rollOnFileSizeLimit: true),
+            preserveStaticLogger: true);
+
+        builder.Services.AddOrchestrationMaintCore(configuration);
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<TargetHealthCheck>("target", tags: [HealthEndpoints.ReadyTag]);
+        return builder;
+    }
+
+    public static WebApplication UseOrchestrationMaint(this WebApplication app)
+    {
+        app.UseSerilogRequestLogging(options => options.GetLevel = (context, _, exception) =>
+            exception is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
+            : context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/_blazor") ? LogEventLevel.Verbose
+            : LogEventLevel.Information);
+
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler(AppUrls.Error, createScopeForErrors: true);
+        }
+
+        app.UseStatusCodePagesWithReExecute(AppUrls.NotFound, createScopeForStatusCodePages: true);
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapHealthEndpoints();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}
