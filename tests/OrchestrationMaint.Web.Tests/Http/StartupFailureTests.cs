@@ -1,0 +1,56 @@
+using OrchestrationMaint.Tests;
+
+namespace OrchestrationMaint.Web.Tests.Http;
+
+/// <summary>Starts the built app as a real process, as an operator would, with impossible settings.</summary>
+public sealed class StartupFailureTests
+{
+    private static string AppDll()
+    {
+        // tests/OrchestrationMaint.Web.Tests/bin/<Configuration>/net10.0 -> src/OrchestrationMaint.Web/bin/<Configuration>/net10.0
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
+        var configuration = output.Parent!.Name;
+        var repo = output.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
+        return Path.Combine(repo, "src", "OrchestrationMaint.Web", "bin", configuration, "net10.0", "OrchestrationMaint.Web.dll");
+    }
+
+    private static Task<ProcessRunner.Result> StartApp(Dictionary<string, string> environment)
+    {
+        environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        return ProcessRunner.RunAsync("dotnet", [AppDll()], Path.GetTempPath(), environment, TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
+    public async Task Start_DataDirectoryCannotBeCreated_ExitsNonZeroWithOneSentenceAndNoStackTrace()
+    {
+        using var temp = new TempDirectory();
+        File.WriteAllText(temp.Combine("a-file"), "");
+        var impossible = temp.Combine("a-file", "data");
+
+        var result = await StartApp(new() { ["Storage__DataDirectory"] = impossible });
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"Configuration error: Storage:DataDirectory '{impossible}' cannot be created or written to", result.Output, StringComparison.Ordinal);
+        Assert.Contains("OrchestrationMaint did not start", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_SimulatorAskedForARealTarget_IsRefusedBeforeTouchingIt()
+    {
+        using var temp = new TempDirectory();
+        var target = Directory.CreateDirectory(temp.Combine("target")).FullName;
+
+        var result = await StartApp(new()
+        {
+            ["Storage__DataDirectory"] = temp.Combine("data"),
+            ["Target__Root"] = target,
+            ["Demo__Simulate"] = "true",
+        });
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Configuration error: Demo:Simulate is true but Target:Root is set", result.Output, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(target));
+    }
+}
