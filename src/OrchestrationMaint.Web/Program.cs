@@ -9,7 +9,9 @@ using Serilog;
 Log.Logger = new LoggerConfiguration().WriteTo.Console(formatProvider: CultureInfo.InvariantCulture).CreateLogger();
 try
 {
-    var builder = WebApplication.CreateBuilder(args);
+    // Content (appsettings, wwwroot) is found next to the app, whatever directory it is started from:
+    // a publish output started from elsewhere would otherwise answer every static asset with nothing.
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     builder.AddOrchestrationMaint();
     var app = builder.Build();
     app.UseOrchestrationMaint();

@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using MudBlazor.Services;
 using OrchestrationMaint.Core;
 using OrchestrationMaint.Core.Persistence;
@@ -31,6 +34,11 @@ public static class OrchestrationMaintApp
             preserveStaticLogger: true);
 
         builder.Services.AddOrchestrationMaintCore(configuration);
+        // Antiforgery and circuit keys live in the data directory, so a restarted container keeps
+        // open browser sessions valid. Configured lazily: the data directory is validated options.
+        builder.Services.AddDataProtection().SetApplicationName("OrchestrationMaint");
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<IOptions<StorageOptions>, ILoggerFactory>((keys, storage, loggers) =>
+            keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(storage.Value.FullDataDirectory, "keys")), loggers));
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddHealthChecks()

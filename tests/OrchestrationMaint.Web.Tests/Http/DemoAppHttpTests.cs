@@ -47,6 +47,8 @@ public sealed class DemoAppHttpTests(TestApp app) : IClassFixture<TestApp>
         var root = Path.Combine(app.DataDirectory, "demo", "target");
         Assert.True(File.Exists(Path.Combine(root, "logs", "metrics.jsonl")));
         Assert.True(File.Exists(Path.Combine(app.DataDirectory, "orchestration-maint.db")));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(app.DataDirectory, "keys"), "key-*.xml"));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(app.DataDirectory, "logs"), "orchestration-maint-*.clef"));
         Assert.Contains(root, html, StringComparison.Ordinal);
         Assert.Contains("Target ready.", html, StringComparison.Ordinal);
         Assert.Contains("scripts/distribute-orchestration-files.sh", html, StringComparison.Ordinal);

@@ -5,20 +5,11 @@ namespace OrchestrationMaint.Web.Tests.Http;
 /// <summary>Starts the built app as a real process, as an operator would, with impossible settings.</summary>
 public sealed class StartupFailureTests
 {
-    private static string AppDll()
-    {
-        // tests/OrchestrationMaint.Web.Tests/bin/<Configuration>/net10.0 -> src/OrchestrationMaint.Web/bin/<Configuration>/net10.0
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
-        var configuration = output.Parent!.Name;
-        var repo = output.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
-        return Path.Combine(repo, "src", "OrchestrationMaint.Web", "bin", configuration, "net10.0", "OrchestrationMaint.Web.dll");
-    }
-
     private static Task<ProcessRunner.Result> StartApp(Dictionary<string, string> environment)
     {
         environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        return ProcessRunner.RunAsync("dotnet", [AppDll()], Path.GetTempPath(), environment, TimeSpan.FromSeconds(60));
+        return ProcessRunner.RunAsync("dotnet", [RepoPaths.BuiltAppDll], Path.GetTempPath(), environment, TimeSpan.FromSeconds(60));
     }
 
     [Fact]
