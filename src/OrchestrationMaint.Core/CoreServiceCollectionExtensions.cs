@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using OrchestrationMaint.Core.Metrics;
 using OrchestrationMaint.Core.Persistence;
 using OrchestrationMaint.Core.Target;
 using OrchestrationMaint.Core.Target.Demo;
@@ -17,6 +18,7 @@ public static class CoreServiceCollectionExtensions
     {
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName)).ValidateOnStart();
         services.AddOptions<TargetOptions>().Bind(configuration.GetSection(TargetOptions.SectionName));
+        services.AddOptions<MetricsOptions>().Bind(configuration.GetSection(MetricsOptions.SectionName));
         services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
         services.AddSingleton<IValidateOptions<DemoOptions>, DemoOptionsValidator>();
@@ -31,6 +33,7 @@ public static class CoreServiceCollectionExtensions
                 .AddInterceptors(new SqliteConnectionSetup());
         });
         services.AddSingleton<SettingsStore>();
+        services.AddSingleton<ThresholdService>();
 
         services.AddSingleton<TargetLocation>();
         services.AddSingleton<TargetInspector>();
@@ -41,6 +44,8 @@ public static class CoreServiceCollectionExtensions
         services.AddHostedService<DemoTargetInitializer>();
         services.AddSingleton<TargetStatusMonitor>();
         services.AddHostedService(provider => provider.GetRequiredService<TargetStatusMonitor>());
+        services.AddSingleton<MetricsEngine>();
+        services.AddHostedService(provider => provider.GetRequiredService<MetricsEngine>());
         services.AddSingleton<DemoSimulator>();
         services.AddHostedService(provider => provider.GetRequiredService<DemoSimulator>());
         return services;

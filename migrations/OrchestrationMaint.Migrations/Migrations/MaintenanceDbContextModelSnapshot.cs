@@ -39,6 +39,43 @@ namespace OrchestrationMaint.Migrations
 
                     b.ToTable("Settings", (string)null);
                 });
+
+            modelBuilder.Entity("OrchestrationMaint.Core.Persistence.MetricsState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Aggregate")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("Device")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FilePath")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Inode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LinesRead")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Offset")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SavedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("SlowThresholdSeconds")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("MetricsState", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }

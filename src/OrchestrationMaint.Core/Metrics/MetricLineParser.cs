@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace OrchestrationMaint.Core.Metrics;
 
@@ -37,6 +38,11 @@ public static class MetricLineParser
             return MetricParseResult.Blank;
         }
 
+        if (!Utf8.IsValid(line))
+        {
+            return Malformed("not valid UTF-8");
+        }
+
         JsonDocument document;
         try
         {
@@ -55,7 +61,15 @@ public static class MetricLineParser
 
         using (document)
         {
-            return FromElement(document.RootElement);
+            try
+            {
+                return FromElement(document.RootElement);
+            }
+            catch (InvalidOperationException)
+            {
+                // A string escape that is not valid text, such as a lone "\uD800".
+                return Malformed("a string holds an invalid escape");
+            }
         }
     }
 

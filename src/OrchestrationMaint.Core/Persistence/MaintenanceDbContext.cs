@@ -8,6 +8,8 @@ public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> 
 
     public DbSet<AppSetting> Settings => Set<AppSetting>();
 
+    public DbSet<MetricsState> MetricsStates => Set<MetricsState>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<AppSetting>(setting =>
@@ -17,6 +19,12 @@ public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> 
             setting.Property(s => s.Key).HasMaxLength(200);
             setting.Property(s => s.Value).HasMaxLength(4000);
             setting.Property(s => s.UpdatedBy).HasMaxLength(200);
+        });
+        modelBuilder.Entity<MetricsState>(state =>
+        {
+            state.ToTable("MetricsState");
+            state.Property(s => s.Id).ValueGeneratedNever();
+            state.Property(s => s.FilePath).HasMaxLength(4096);
         });
     }
 

@@ -32,7 +32,7 @@ public sealed class TargetStatusMonitor(TargetInspector inspector, ILogger<Targe
     public IDisposable Subscribe(Action<TargetStatus> onChange)
     {
         ImmutableInterlocked.Update(ref _subscribers, list => list.Add(onChange));
-        return new Subscription(() => ImmutableInterlocked.Update(ref _subscribers, list => list.Remove(onChange)));
+        return new Unsubscriber(() => ImmutableInterlocked.Update(ref _subscribers, list => list.Remove(onChange)));
     }
 
     /// <summary>Inspects now and notifies subscribers if anything changed; returns the fresh status.</summary>
@@ -84,17 +84,4 @@ public sealed class TargetStatusMonitor(TargetInspector inspector, ILogger<Targe
 
     private static bool SameContent(TargetStatus a, TargetStatus b) =>
         a.Problem == b.Problem && a.Entries.SequenceEqual(b.Entries);
-
-    private sealed class Subscription(Action unsubscribe) : IDisposable
-    {
-        private int _disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                unsubscribe();
-            }
-        }
-    }
 }

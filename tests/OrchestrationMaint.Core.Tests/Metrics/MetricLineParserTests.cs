@@ -45,12 +45,22 @@ public sealed class MetricLineParserTests
     }
 
     [Theory]
-    [InlineData("", true)]
-    [InlineData("   \t", true)]
-    [InlineData("\r", true)]
-    public void Parse_BlankLine_IsSkippedSilently(string line, bool blank)
+    [InlineData("")]
+    [InlineData("   \t")]
+    [InlineData("\r")]
+    public void Parse_BlankLine_IsSkippedSilently(string line)
     {
-        Assert.Equal(blank, Parse(line).IsBlank);
+        Assert.True(Parse(line).IsBlank);
+    }
+
+    [Fact]
+    public void Parse_InvalidUtf8OrLoneSurrogate_IsMalformedNotAnException()
+    {
+        var latin1 = Encoding.Latin1.GetBytes("{\"timestamp\": \"2026-11-28T09:00:03Z\", \"operation\": \"d\u00e9ploy\", \"status\": \"success\", \"duration_seconds\": 1}");
+        var surrogate = Encoding.UTF8.GetBytes("{\"timestamp\": \"2026-11-28T09:00:03Z\", \"operation\": \"x\\uD800\", \"status\": \"success\", \"duration_seconds\": 1}");
+
+        Assert.Equal("not valid UTF-8", MetricLineParser.Parse(latin1).Error);
+        Assert.Equal("a string holds an invalid escape", MetricLineParser.Parse(surrogate).Error);
     }
 
     [Theory]

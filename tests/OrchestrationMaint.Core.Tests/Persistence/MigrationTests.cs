@@ -12,19 +12,11 @@ public sealed class MigrationTests
 {
     private static readonly CancellationToken Ct = TestContext.Current.CancellationToken;
 
-    private sealed class Factory(string path) : IDbContextFactory<MaintenanceDbContext>
-    {
-        public MaintenanceDbContext CreateDbContext() => new(new DbContextOptionsBuilder<MaintenanceDbContext>()
-            .UseSqlite($"Data Source={path}", sqlite => sqlite.MigrationsAssembly(MaintenanceDbContext.MigrationsAssembly))
-            .AddInterceptors(new SqliteConnectionSetup())
-            .Options);
-    }
-
     [Fact]
     public async Task Migrator_EmptyFile_AppliesEveryMigrationAndTurnsOnWal()
     {
         using var temp = new TempDirectory();
-        var factory = new Factory(temp.Combine("fresh.db"));
+        var factory = new TestDatabase(temp.Combine("fresh.db"));
 
         await new DatabaseMigrator(factory, NullLogger<DatabaseMigrator>.Instance).StartAsync(Ct);
 
@@ -40,12 +32,12 @@ public sealed class MigrationTests
     public async Task Migrator_DatabaseAtEachOlderMigration_UpgradesAndKeepsData()
     {
         using var temp = new TempDirectory();
-        var all = new Factory(temp.Combine("probe.db")).CreateDbContext().Database.GetMigrations().ToList();
+        var all = new TestDatabase(temp.Combine("probe.db")).CreateDbContext().Database.GetMigrations().ToList();
         Assert.NotEmpty(all);
 
         foreach (var (older, index) in all.SkipLast(1).Prepend(null).Select((m, i) => (m, i)))
         {
-            var factory = new Factory(temp.Combine($"at-{index}.db"));
+            var factory = new TestDatabase(temp.Combine($"at-{index}.db"));
             await using (var db = factory.CreateDbContext())
             {
                 await db.GetService<IMigrator>().MigrateAsync(older ?? Migration.InitialDatabase, Ct);
@@ -65,7 +57,7 @@ public sealed class MigrationTests
     public void Model_ComparedWithTheMigrations_HasNoPendingChanges()
     {
         using var temp = new TempDirectory();
-        using var db = new Factory(temp.Combine("model.db")).CreateDbContext();
+        using var db = new TestDatabase(temp.Combine("model.db")).CreateDbContext();
 
         Assert.False(db.Database.HasPendingModelChanges(), "The model has changes that no migration captures: run dotnet ef migrations add.");
     }

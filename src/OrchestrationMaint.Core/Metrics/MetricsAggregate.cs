@@ -1,0 +1,353 @@
+using System.Text;
+
+namespace OrchestrationMaint.Core.Metrics;
+
+/// <summary>
+/// Everything the views need from the metrics file, kept per operation and UTC hour, so memory
+/// grows with the hours and operations the file covers, never with its size: counts per status,
+/// slow count, exact maximum and a 1 % duration histogram. The newest slow records and malformed
+/// lines are kept in full, up to a fixed number. Not thread-safe: <see cref="MetricsEngine"/> locks.
+/// </summary>
+public sealed class MetricsAggregate
+{
+    /// <summary>Beyond this many distinct operation names (hostile or broken input) the rest share one row.</summary>
+    public const int MaxOperations = 256;
+    public const string OverflowOperation = "(other operations)";
+    private const int ExcerptChars = 200;
+
+    private readonly Dictionary<(long Hour, int Operation), Cell> _cells = [];
+    private readonly Dictionary<long, long> _malformedByHour = [];
+    private readonly List<string> _operations = [];
+    private readonly Dictionary<string, int> _operationIndex = new(StringComparer.Ordinal);
+    private readonly Queue<SlowOperation> _recentSlow = new();
+    private readonly Queue<MalformedLine> _recentMalformed = new();
+    private long _lastRecordHour = long.MinValue;
+
+    public MetricsAggregate(int recentSlowCapacity = 10_000, int recentMalformedCapacity = 1_000)
+    {
+        RecentSlowCapacity = recentSlowCapacity;
+        RecentMalformedCapacity = recentMalformedCapacity;
+    }
+
+    public int RecentSlowCapacity { get; }
+
+    public int RecentMalformedCapacity { get; }
+
+    public long Records { get; private set; }
+
+    public long MalformedLines { get; private set; }
+
+    public DateTimeOffset? LastRecordAt { get; private set; }
+
+    public void AddRecord(MetricRecord record, long lineNumber, double slowThresholdSeconds)
+    {
+        var hour = MetricsWindows.FloorHour(record.Timestamp).UtcTicks;
+        var key = (hour, OperationIndex(record.Operation));
+        if (!_cells.TryGetValue(key, out var cell))
+        {
+            _cells[key] = cell = new Cell();
+        }
+
+        switch (record.Status)
+        {
+            case MetricStatus.Success: cell.Successes++; break;
+            case MetricStatus.Failure: cell.Failures++; break;
+            default: cell.Other++; break;
+        }
+
+        cell.Max = Math.Max(cell.Max, record.DurationSeconds);
+        cell.Durations.Add(record.DurationSeconds);
+        if (record.DurationSeconds > slowThresholdSeconds)
+        {
+            cell.Slow++;
+            Enqueue(_recentSlow, new SlowOperation(lineNumber, record.Timestamp, record.Operation, record.StatusText, record.DurationSeconds, record.Fields), RecentSlowCapacity);
+        }
+
+        Records++;
+        _lastRecordHour = hour;
+        if (LastRecordAt is null || record.Timestamp > LastRecordAt)
+        {
+            LastRecordAt = record.Timestamp;
+        }
+    }
+
+    /// <summary>Counted in the hour of the record before it: a malformed line has no time of its own.</summary>
+    public void AddMalformed(long lineNumber, string reason, ReadOnlySpan<byte> line)
+    {
+        MalformedLines++;
+        _malformedByHour[_lastRecordHour] = _malformedByHour.GetValueOrDefault(_lastRecordHour) + 1;
+        var excerpt = Encoding.UTF8.GetString(line[..Math.Min(line.Length, ExcerptChars * 4)]);
+        Enqueue(_recentMalformed, new MalformedLine(lineNumber, reason, excerpt.Length > ExcerptChars ? excerpt[..ExcerptChars] + "…" : excerpt), RecentMalformedCapacity);
+    }
+
+    public MetricsSummary Summarize(MetricsWindow window, DateTimeOffset now)
+    {
+        var from = window.Start(now);
+        var fromTicks = from?.UtcTicks ?? long.MinValue;
+        var daily = window is MetricsWindow.Last30Days or MetricsWindow.All;
+        var perOperation = new Dictionary<int, (Cell Totals, DurationHistogram Durations)>();
+        var series = new SortedDictionary<long, Cell>();
+        foreach (var ((hour, operation), cell) in _cells)
+        {
+            if (hour < fromTicks)
+            {
+                continue;
+            }
+
+            if (!perOperation.TryGetValue(operation, out var totals))
+            {
+                perOperation[operation] = totals = (new Cell(), new DurationHistogram());
+            }
+
+            totals.Totals.AddCounts(cell);
+            totals.Durations.AddAll(cell.Durations);
+            var bucket = daily ? hour - (hour % TimeSpan.TicksPerDay) : hour;
+            if (!series.TryGetValue(bucket, out var point))
+            {
+                series[bucket] = point = new Cell();
+            }
+
+            point.AddCounts(cell);
+        }
+
+        var operations = perOperation
+            .Select(pair => ToStats(_operations[pair.Key], pair.Value.Totals, pair.Value.Durations))
+            .OrderByDescending(o => o.Count)
+            .ThenBy(o => o.Operation, StringComparer.Ordinal)
+            .ToList();
+        var all = new Cell();
+        foreach (var (totals, _) in perOperation.Values)
+        {
+            all.AddCounts(totals);
+        }
+
+        var malformed = _malformedByHour.Where(pair => pair.Key >= fromTicks).Sum(pair => pair.Value);
+        return new MetricsSummary(
+            window,
+            from,
+            all.Successes + all.Failures + all.Other,
+            all.Successes,
+            all.Failures,
+            all.Other,
+            Rate(all.Successes, all.Failures),
+            all.Slow,
+            malformed,
+            LastRecordAt,
+            operations,
+            series.Select(pair => new SeriesPoint(new DateTimeOffset(pair.Key, TimeSpan.Zero), pair.Value.Successes, pair.Value.Failures, pair.Value.Other, pair.Value.Slow)).ToList());
+    }
+
+    /// <summary>The newest slow records first; only the newest <see cref="RecentSlowCapacity"/> are kept in full.</summary>
+    public IReadOnlyList<SlowOperation> RecentSlow(DateTimeOffset? from, string? operation, int limit) =>
+        _recentSlow.Reverse()
+            .Where(s => (from is null || s.Timestamp >= from) && (operation is null || s.Operation == operation))
+            .Take(limit)
+            .ToList();
+
+    public IReadOnlyList<MalformedLine> RecentMalformed(int limit) => _recentMalformed.Reverse().Take(limit).ToList();
+
+    private const int FormatVersion = 1;
+
+    /// <summary>Saves everything, so a restart continues where reading stopped instead of rescanning.</summary>
+    public void Write(BinaryWriter writer)
+    {
+        writer.Write(FormatVersion);
+        writer.Write(Records);
+        writer.Write(MalformedLines);
+        writer.Write(LastRecordAt?.UtcTicks ?? long.MinValue);
+        writer.Write(_lastRecordHour);
+        writer.Write(_operations.Count);
+        _operations.ForEach(writer.Write);
+        writer.Write(_cells.Count);
+        foreach (var ((hour, operation), cell) in _cells)
+        {
+            writer.Write(hour);
+            writer.Write(operation);
+            writer.Write(cell.Successes);
+            writer.Write(cell.Failures);
+            writer.Write(cell.Other);
+            writer.Write(cell.Slow);
+            writer.Write(cell.Max);
+            var bins = cell.Durations.Bins.ToList();
+            writer.Write(bins.Count);
+            foreach (var (bin, count) in bins)
+            {
+                writer.Write(bin);
+                writer.Write(count);
+            }
+        }
+
+        writer.Write(_malformedByHour.Count);
+        foreach (var (hour, count) in _malformedByHour)
+        {
+            writer.Write(hour);
+            writer.Write(count);
+        }
+
+        writer.Write(_recentSlow.Count);
+        foreach (var slow in _recentSlow)
+        {
+            writer.Write(slow.LineNumber);
+            writer.Write(slow.Timestamp.UtcTicks);
+            writer.Write(slow.Operation);
+            writer.Write(slow.Status);
+            writer.Write(slow.DurationSeconds);
+            writer.Write(slow.Fields.Count);
+            foreach (var (key, value) in slow.Fields)
+            {
+                writer.Write(key);
+                writer.Write(value);
+            }
+        }
+
+        writer.Write(_recentMalformed.Count);
+        foreach (var malformed in _recentMalformed)
+        {
+            writer.Write(malformed.LineNumber);
+            writer.Write(malformed.Reason);
+            writer.Write(malformed.Excerpt);
+        }
+    }
+
+    /// <returns>Null when the saved form is from another version: the caller rescans.</returns>
+    public static MetricsAggregate? Read(BinaryReader reader, int recentSlowCapacity, int recentMalformedCapacity)
+    {
+        if (reader.ReadInt32() != FormatVersion)
+        {
+            return null;
+        }
+
+        var aggregate = new MetricsAggregate(recentSlowCapacity, recentMalformedCapacity)
+        {
+            Records = reader.ReadInt64(),
+            MalformedLines = reader.ReadInt64(),
+        };
+        var last = reader.ReadInt64();
+        aggregate.LastRecordAt = last == long.MinValue ? null : new DateTimeOffset(last, TimeSpan.Zero);
+        aggregate._lastRecordHour = reader.ReadInt64();
+        for (var i = reader.ReadInt32(); i > 0; i--)
+        {
+            aggregate.OperationIndex(reader.ReadString());
+        }
+
+        for (var i = reader.ReadInt32(); i > 0; i--)
+        {
+            var key = (reader.ReadInt64(), reader.ReadInt32());
+            var cell = new Cell
+            {
+                Successes = reader.ReadInt64(),
+                Failures = reader.ReadInt64(),
+                Other = reader.ReadInt64(),
+                Slow = reader.ReadInt64(),
+                Max = reader.ReadDouble(),
+            };
+            for (var b = reader.ReadInt32(); b > 0; b--)
+            {
+                cell.Durations.Add(reader.ReadInt32(), reader.ReadInt64());
+            }
+
+            aggregate._cells[key] = cell;
+        }
+
+        for (var i = reader.ReadInt32(); i > 0; i--)
+        {
+            aggregate._malformedByHour[reader.ReadInt64()] = reader.ReadInt64();
+        }
+
+        for (var i = reader.ReadInt32(); i > 0; i--)
+        {
+            var lineNumber = reader.ReadInt64();
+            var timestamp = new DateTimeOffset(reader.ReadInt64(), TimeSpan.Zero);
+            var operation = reader.ReadString();
+            var status = reader.ReadString();
+            var duration = reader.ReadDouble();
+            var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var f = reader.ReadInt32(); f > 0; f--)
+            {
+                fields[reader.ReadString()] = reader.ReadString();
+            }
+
+            Enqueue(aggregate._recentSlow, new SlowOperation(lineNumber, timestamp, operation, status, duration, fields), recentSlowCapacity);
+        }
+
+        for (var i = reader.ReadInt32(); i > 0; i--)
+        {
+            Enqueue(aggregate._recentMalformed, new MalformedLine(reader.ReadInt64(), reader.ReadString(), reader.ReadString()), recentMalformedCapacity);
+        }
+
+        return aggregate;
+    }
+
+    private static double? Rate(long successes, long failures) =>
+        successes + failures == 0 ? null : 100.0 * successes / (successes + failures);
+
+    private static OperationStats ToStats(string name, Cell totals, DurationHistogram durations)
+    {
+        var count = totals.Successes + totals.Failures + totals.Other;
+        return new OperationStats(
+            name,
+            count,
+            totals.Successes,
+            totals.Failures,
+            totals.Other,
+            count == 0 ? null : 100.0 * totals.Failures / count,
+            durations.Percentile(0.50, totals.Max),
+            durations.Percentile(0.95, totals.Max),
+            totals.Max,
+            totals.Slow);
+    }
+
+    private int OperationIndex(string operation)
+    {
+        if (_operationIndex.TryGetValue(operation, out var index))
+        {
+            return index;
+        }
+
+        if (_operations.Count >= MaxOperations - 1)
+        {
+            operation = OverflowOperation;
+            if (_operationIndex.TryGetValue(operation, out index))
+            {
+                return index;
+            }
+        }
+
+        _operations.Add(operation);
+        return _operationIndex[operation] = _operations.Count - 1;
+    }
+
+    private static void Enqueue<T>(Queue<T> queue, T item, int capacity)
+    {
+        if (capacity <= 0)
+        {
+            return;
+        }
+
+        if (queue.Count == capacity)
+        {
+            queue.Dequeue();
+        }
+
+        queue.Enqueue(item);
+    }
+
+    private sealed class Cell
+    {
+        public long Successes;
+        public long Failures;
+        public long Other;
+        public long Slow;
+        public double Max;
+        public readonly DurationHistogram Durations = new();
+
+        public void AddCounts(Cell other)
+        {
+            Successes += other.Successes;
+            Failures += other.Failures;
+            Other += other.Other;
+            Slow += other.Slow;
+            Max = Math.Max(Max, other.Max);
+        }
+    }
+}

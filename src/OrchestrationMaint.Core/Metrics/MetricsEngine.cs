@@ -1,0 +1,333 @@
+using System.Collections.Immutable;
+using System.IO.Compression;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrchestrationMaint.Core.Persistence;
+using OrchestrationMaint.Core.Target;
+
+namespace OrchestrationMaint.Core.Metrics;
+
+public enum MetricsFileState
+{
+    NotChecked,
+    Reading,
+    Missing,
+    NotAFile,
+    Unreadable,
+}
+
+public sealed record MetricsFileStatus(MetricsFileState State, string Message, long LinesRead, long Offset, DateTimeOffset CheckedAt);
+
+/// <summary>
+/// Follows the target's <c>logs/metrics.jsonl</c> and keeps its figures. The figures describe the
+/// file as it is on disk: appended lines are read incrementally (twice a second by default);
+/// when the path names another file (rotated or replaced: a new inode) or the file shrank
+/// (truncated), the figures are recounted from the new content, so nothing is counted twice and
+/// nothing in the file is missed. A slow-threshold change recounts too, so that figure stays exact.
+/// Position and figures are saved to the database, and a restart continues from there.
+/// </summary>
+public sealed class MetricsEngine(
+    TargetLocation location,
+    ThresholdService thresholds,
+    IDbContextFactory<MaintenanceDbContext> contextFactory,
+    IOptions<MetricsOptions> options,
+    TimeProvider clock,
+    ILogger<MetricsEngine> logger) : BackgroundService
+{
+    private static readonly TimeSpan SaveInterval = TimeSpan.FromSeconds(30);
+
+    private readonly Lock _gate = new();
+    private readonly MetricsLineReader _reader = new(options.Value.MaxLineBytes);
+    private ImmutableList<Action> _subscribers = [];
+    private MetricsAggregate _aggregate = NewAggregate(options.Value);
+    private FileIdentity? _identity;
+    private double _slowThreshold = thresholds.Current.SlowOperationSeconds;
+    private bool _dirty;
+    private long _lastSave;
+
+    public string FilePath => Path.Combine(location.Root, "logs", "metrics.jsonl");
+
+    public MetricsFileStatus FileStatus { get; private set; } = new(MetricsFileState.NotChecked, "Not read yet.", 0, 0, DateTimeOffset.MinValue);
+
+    public double SlowThresholdSeconds => _slowThreshold;
+
+    public MetricsSummary Summarize(MetricsWindow window)
+    {
+        lock (_gate)
+        {
+            return _aggregate.Summarize(window, clock.GetUtcNow());
+        }
+    }
+
+    public IReadOnlyList<SlowOperation> SlowOperations(MetricsWindow window, string? operation, int limit)
+    {
+        lock (_gate)
+        {
+            return _aggregate.RecentSlow(window.Start(clock.GetUtcNow()), operation, limit);
+        }
+    }
+
+    public IReadOnlyList<MalformedLine> MalformedLines(int limit)
+    {
+        lock (_gate)
+        {
+            return _aggregate.RecentMalformed(limit);
+        }
+    }
+
+    /// <summary>Called on a background thread after figures changed; dispose to stop.</summary>
+    public IDisposable Subscribe(Action onChange)
+    {
+        ImmutableInterlocked.Update(ref _subscribers, list => list.Add(onChange));
+        return new Unsubscriber(() => ImmutableInterlocked.Update(ref _subscribers, list => list.Remove(onChange)));
+    }
+
+    /// <summary>Loads the thresholds and the saved position; <see cref="ExecuteAsync"/> does this before polling.</summary>
+    public async Task StartReadingAsync(CancellationToken cancellationToken)
+    {
+        await thresholds.LoadAsync(cancellationToken);
+        _slowThreshold = thresholds.Current.SlowOperationSeconds;
+        await RestoreAsync(cancellationToken);
+    }
+
+    /// <summary>One look at the file: reads what was appended, or recounts after rotation, replacement or truncation.</summary>
+    /// <returns>Whether the figures changed.</returns>
+    public bool Poll()
+    {
+        var path = FilePath;
+        var identity = FileIdentity.Of(path);
+        var now = clock.GetUtcNow();
+        if (identity.Kind != FileKind.Regular)
+        {
+            var (state, message) = identity.Kind switch
+            {
+                FileKind.Missing => (MetricsFileState.Missing, "logs/metrics.jsonl does not exist: the scripts create it on their next run; until then there are no figures."),
+                FileKind.Directory => (MetricsFileState.NotAFile, "logs/metrics.jsonl is a directory, not a file: move it away so the scripts can write their metrics."),
+                _ => (MetricsFileState.NotAFile, "logs/metrics.jsonl is a FIFO, socket or device, not a regular file: it is not read (that could block). Replace it with a regular file."),
+            };
+            FileStatus = new MetricsFileStatus(state, message, 0, 0, now);
+            if (_identity is null)
+            {
+                return false;
+            }
+
+            logger.LogWarning("The metrics file {Path} is gone or not a file any more: {Message}", path, message);
+            StartOver(null);
+            return true;
+        }
+
+        var slowThreshold = thresholds.Current.SlowOperationSeconds;
+        var changed = false;
+        if (_identity is not { } known || !identity.IsSameFileAs(known) || identity.Size < _reader.Offset || slowThreshold != _slowThreshold)
+        {
+            if (_identity is not null)
+            {
+                logger.LogInformation("Recounting {Path}: {Reason}", path,
+                    slowThreshold != _slowThreshold ? "the slow-operation threshold changed"
+                    : !identity.IsSameFileAs(_identity.Value) ? "the file was rotated or replaced"
+                    : "the file was truncated");
+            }
+
+            _slowThreshold = slowThreshold;
+            StartOver(identity);
+            changed = true;
+        }
+
+        try
+        {
+            if (identity.Size > _reader.Offset)
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1, FileOptions.SequentialScan);
+                changed |= _reader.ReadAppended(stream, OnLine) > 0;
+            }
+
+            FileStatus = new MetricsFileStatus(MetricsFileState.Reading, "Reading logs/metrics.jsonl.", _reader.LinesRead, _reader.Offset, now);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            FileStatus = new MetricsFileStatus(MetricsFileState.Unreadable, $"logs/metrics.jsonl cannot be read: {ex.Message} Give the app's user read access to it.", _reader.LinesRead, _reader.Offset, now);
+        }
+
+        if (changed)
+        {
+            _dirty = true;
+            Notify();
+        }
+
+        return changed;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await StartReadingAsync(stoppingToken);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(options.Value.PollMilliseconds), clock);
+        do
+        {
+            try
+            {
+                Poll();
+                if (_dirty && clock.GetElapsedTime(_lastSave) >= SaveInterval)
+                {
+                    await SaveAsync(stoppingToken);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Never let one bad poll stop the figures for good: log it and look again next tick.
+                logger.LogError(ex, "Reading {Path} failed", FilePath);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (_dirty)
+        {
+            await SaveAsync(cancellationToken);
+        }
+    }
+
+    public async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        byte[] blob;
+        MetricsState state;
+        lock (_gate)
+        {
+            if (_identity is not { } identity)
+            {
+                return;
+            }
+
+            using var buffer = new MemoryStream();
+            using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+            using (var writer = new BinaryWriter(gzip))
+            {
+                _aggregate.Write(writer);
+            }
+
+            blob = buffer.ToArray();
+            state = new MetricsState
+            {
+                FilePath = FilePath,
+                Device = (long)identity.Device,
+                Inode = (long)identity.Inode,
+                Offset = _reader.Offset,
+                LinesRead = _reader.LinesRead,
+                SlowThresholdSeconds = _slowThreshold,
+                SavedAt = clock.GetUtcNow(),
+                Aggregate = blob,
+            };
+            _dirty = false;
+        }
+
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var existing = await db.MetricsStates.SingleOrDefaultAsync(s => s.Id == MetricsState.SingletonId, cancellationToken);
+        if (existing is null)
+        {
+            db.MetricsStates.Add(state);
+        }
+        else
+        {
+            db.Entry(existing).CurrentValues.SetValues(state);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        _lastSave = clock.GetTimestamp();
+    }
+
+    private async Task RestoreAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var saved = await db.MetricsStates.AsNoTracking().SingleOrDefaultAsync(s => s.Id == MetricsState.SingletonId, cancellationToken);
+        var identity = FileIdentity.Of(FilePath);
+        if (saved is null || saved.FilePath != FilePath || saved.SlowThresholdSeconds != _slowThreshold
+            || identity.Kind != FileKind.Regular || (long)identity.Device != saved.Device || (long)identity.Inode != saved.Inode || identity.Size < saved.Offset)
+        {
+            return;
+        }
+
+        using var gzip = new GZipStream(new MemoryStream(saved.Aggregate), CompressionMode.Decompress);
+        using var reader = new BinaryReader(gzip);
+        var aggregate = MetricsAggregate.Read(reader, options.Value.RecentSlowCapacity, options.Value.RecentMalformedCapacity);
+        if (aggregate is null)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _aggregate = aggregate;
+            _identity = identity;
+            _reader.Reset(saved.Offset, saved.LinesRead);
+        }
+
+        logger.LogInformation("Continuing {Path} from line {Line} (byte {Offset}) saved at {SavedAt:u}", FilePath, saved.LinesRead + 1, saved.Offset, saved.SavedAt);
+    }
+
+    private void OnLine(ReadOnlySpan<byte> line, long lineNumber, bool isOversized)
+    {
+        if (isOversized)
+        {
+            lock (_gate)
+            {
+                _aggregate.AddMalformed(lineNumber, $"longer than {_reader.MaxLineBytes} bytes", line);
+            }
+
+            return;
+        }
+
+        if (line.EndsWith("\r"u8))
+        {
+            line = line[..^1];
+        }
+
+        var result = MetricLineParser.Parse(line);
+        if (result.IsBlank)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (result.Record is { } record)
+            {
+                _aggregate.AddRecord(record, lineNumber, _slowThreshold);
+            }
+            else
+            {
+                _aggregate.AddMalformed(lineNumber, result.Error!, line);
+            }
+        }
+    }
+
+    private void StartOver(FileIdentity? identity)
+    {
+        lock (_gate)
+        {
+            _aggregate = NewAggregate(options.Value);
+            _identity = identity;
+            _reader.Reset(0, 0);
+        }
+    }
+
+    private void Notify()
+    {
+        foreach (var subscriber in _subscribers)
+        {
+            try
+            {
+                subscriber();
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "A metrics subscriber failed");
+            }
+        }
+    }
+
+    private static MetricsAggregate NewAggregate(MetricsOptions options) => new(options.RecentSlowCapacity, options.RecentMalformedCapacity);
+}

@@ -1,0 +1,124 @@
+using System.Buffers;
+
+namespace OrchestrationMaint.Core.Metrics;
+
+/// <summary>
+/// Reads complete lines that were appended to a file since the last call, with bounded memory:
+/// a 64 KiB read buffer, and a carry-over buffer for a line split across reads that never grows
+/// past <see cref="MaxLineBytes"/>. A longer line is skipped to its newline and reported as
+/// oversized. A last line without its newline is left for the next call.
+/// </summary>
+public sealed class MetricsLineReader(int maxLineBytes)
+{
+    private const int ReadSize = 64 * 1024;
+
+    private byte[] _carry = [];
+    private int _carryLength;
+    private bool _skippingOversized;
+
+    public int MaxLineBytes { get; } = maxLineBytes;
+
+    /// <summary>Where the next unread line starts: everything before it has been handed out.</summary>
+    public long Offset { get; private set; }
+
+    /// <summary>Lines handed out so far (blank and malformed included): the next line's number minus one.</summary>
+    public long LinesRead { get; private set; }
+
+    /// <summary>Continue from a persisted position.</summary>
+    public void Reset(long offset, long linesRead)
+    {
+        Offset = offset;
+        LinesRead = linesRead;
+        _carryLength = 0;
+        _skippingOversized = false;
+    }
+
+    /// <summary>Hands out each complete line after <see cref="Offset"/> (without its '\n'; oversized lines as null).</summary>
+    /// <returns>The number of lines handed out.</returns>
+    public long ReadAppended(Stream file, LineHandler onLine)
+    {
+        var before = LinesRead;
+        // Bytes between Offset and the stream position that belong to a line not yet complete.
+        long pending = 0;
+        _carryLength = 0;
+        _skippingOversized = false;
+        file.Seek(Offset, SeekOrigin.Begin);
+        var buffer = ArrayPool<byte>.Shared.Rent(ReadSize);
+        try
+        {
+            int read;
+            while ((read = file.Read(buffer, 0, ReadSize)) > 0)
+            {
+                var chunk = buffer.AsSpan(0, read);
+                while (!chunk.IsEmpty)
+                {
+                    var newline = chunk.IndexOf((byte)'\n');
+                    if (newline < 0)
+                    {
+                        Hold(chunk);
+                        pending += chunk.Length;
+                        break;
+                    }
+
+                    var tail = chunk[..newline];
+                    var lineLength = pending + newline;
+                    LinesRead++;
+                    if (_skippingOversized || lineLength > MaxLineBytes)
+                    {
+                        onLine(default, LinesRead, isOversized: true);
+                    }
+                    else if (_carryLength == 0)
+                    {
+                        onLine(StripBom(tail), LinesRead, isOversized: false);
+                    }
+                    else
+                    {
+                        Hold(tail);
+                        onLine(StripBom(_carry.AsSpan(0, _carryLength)), LinesRead, isOversized: false);
+                    }
+
+                    Offset += lineLength + 1;
+                    pending = 0;
+                    _carryLength = 0;
+                    _skippingOversized = false;
+                    chunk = chunk[(newline + 1)..];
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return LinesRead - before;
+    }
+
+    private ReadOnlySpan<byte> StripBom(ReadOnlySpan<byte> line) =>
+        LinesRead == 1 && line.StartsWith("\uFEFF"u8) ? line[3..] : line;
+
+    private void Hold(ReadOnlySpan<byte> part)
+    {
+        if (_skippingOversized)
+        {
+            return;
+        }
+
+        if (_carryLength + part.Length > MaxLineBytes)
+        {
+            _skippingOversized = true;
+            _carryLength = 0;
+            return;
+        }
+
+        if (_carry.Length < _carryLength + part.Length)
+        {
+            Array.Resize(ref _carry, Math.Min(MaxLineBytes, Math.Max(_carryLength + part.Length, Math.Max(4096, _carry.Length * 2))));
+        }
+
+        part.CopyTo(_carry.AsSpan(_carryLength));
+        _carryLength += part.Length;
+    }
+}
+
+/// <param name="line">The line's bytes, valid only during the call; empty when oversized.</param>
+public delegate void LineHandler(ReadOnlySpan<byte> line, long lineNumber, bool isOversized);

@@ -1,0 +1,39 @@
+namespace OrchestrationMaint.Core.Metrics;
+
+/// <param name="SuccessRate">Successes / (successes + failures) in percent; null when there are neither ("no data").</param>
+public sealed record MetricsSummary(
+    MetricsWindow Window,
+    DateTimeOffset? From,
+    long Records,
+    long Successes,
+    long Failures,
+    long Other,
+    double? SuccessRate,
+    long SlowOperations,
+    long MalformedLines,
+    DateTimeOffset? LastRecordAt,
+    IReadOnlyList<OperationStats> Operations,
+    IReadOnlyList<SeriesPoint> Series);
+
+/// <param name="P50">Median duration within 1 % (log-binned); null without records.</param>
+public sealed record OperationStats(
+    string Operation,
+    long Count,
+    long Successes,
+    long Failures,
+    long Other,
+    double? FailurePercent,
+    double? P50,
+    double? P95,
+    double Max,
+    long Slow);
+
+/// <summary>One hour (24h and 7d windows) or one UTC day (30d and all) of the series.</summary>
+public sealed record SeriesPoint(DateTimeOffset Start, long Successes, long Failures, long Other, long Slow)
+{
+    public double? SuccessRate => Successes + Failures == 0 ? null : 100.0 * Successes / (Successes + Failures);
+}
+
+public sealed record SlowOperation(long LineNumber, DateTimeOffset Timestamp, string Operation, string Status, double DurationSeconds, IReadOnlyDictionary<string, string> Fields);
+
+public sealed record MalformedLine(long LineNumber, string Reason, string Excerpt);

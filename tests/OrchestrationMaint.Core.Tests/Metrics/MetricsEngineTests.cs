@@ -1,0 +1,289 @@
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using OrchestrationMaint.Core.Metrics;
+using OrchestrationMaint.Core.Persistence;
+using OrchestrationMaint.Core.Target.Demo;
+using OrchestrationMaint.Tests;
+
+namespace OrchestrationMaint.Core.Tests.Metrics;
+
+public sealed class MetricsEngineTests : IDisposable
+{
+    private static readonly CancellationToken Ct = TestContext.Current.CancellationToken;
+    private readonly TempDirectory _temp = new();
+
+    private string Root => _temp.Combine("target");
+
+    private string MetricsPath => Path.Combine(Root, "logs", "metrics.jsonl");
+
+    private static string Line(DateTimeOffset at, string operation, string status, double seconds, string extra = "") =>
+        $"{{\"timestamp\": \"{at.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}\", \"operation\": \"{operation}\", \"status\": \"{status}\", \"duration_seconds\": {seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}{extra}}}";
+
+    private async Task<(MetricsEngine Engine, ThresholdService Thresholds)> StartEngineAsync(MetricsOptions? options = null)
+    {
+        Directory.CreateDirectory(Path.Combine(Root, "logs"));
+        var database = await TestDatabase.MigratedAsync(_temp.Combine("app.db"));
+        var metricsOptions = Options.Create(options ?? new MetricsOptions());
+        var thresholds = new ThresholdService(new SettingsStore(database, TimeProvider.System), metricsOptions);
+        var engine = new MetricsEngine(TestTarget.Location(Root, _temp.Path), thresholds, database, metricsOptions, TimeProvider.System, NullLogger<MetricsEngine>.Instance);
+        await engine.StartReadingAsync(Ct);
+        return (engine, thresholds);
+    }
+
+    private void Append(params string[] lines) => File.AppendAllText(MetricsPath, string.Concat(lines.Select(l => l + "\n")));
+
+    private static void AssertMatchesTruth(MetricsEngine engine, string path, MetricsWindow window)
+    {
+        var truth = MetricsTruth.Of(path, engine.SlowThresholdSeconds, window.Start(DateTimeOffset.UtcNow));
+        var summary = engine.Summarize(window);
+        Assert.Equal(truth.Records, summary.Records);
+        Assert.Equal(truth.Successes, summary.Successes);
+        Assert.Equal(truth.Failures, summary.Failures);
+        Assert.Equal(truth.Other, summary.Other);
+        Assert.Equal(truth.Slow, summary.SlowOperations);
+        Assert.Equal(truth.Malformed, summary.MalformedLines);
+        Assert.Equal(truth.SuccessRate, summary.SuccessRate);
+        Assert.Equal(truth.Operations.Keys.Order(), summary.Operations.Select(o => o.Operation).Order());
+        foreach (var operation in summary.Operations)
+        {
+            Assert.Equal(truth.Operations[operation.Operation].Count, operation.Count);
+            Assert.Equal(truth.Operations[operation.Operation].Max, operation.Max);
+        }
+    }
+
+    [Fact]
+    public async Task Poll_DemoHistory_EqualsIndependentTruthInEveryWindow()
+    {
+        new DemoTargetGenerator(TimeProvider.System).Generate(_temp.Combine("demo"), new DemoOptions { HistoryRecords = 30_000 });
+        Directory.Move(_temp.Combine("demo", "target"), Root);
+        var (engine, _) = await StartEngineAsync();
+
+        Assert.True(engine.Poll());
+
+        foreach (var window in Enum.GetValues<MetricsWindow>())
+        {
+            AssertMatchesTruth(engine, MetricsPath, window);
+        }
+
+        Assert.Equal(8, engine.MalformedLines(100).Count);
+        Assert.Equal(MetricsFileState.Reading, engine.FileStatus.State);
+    }
+
+    [Fact]
+    public async Task Poll_AppendedLinesAndAPartialLast_CountsEachCompleteLineOnce()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var (engine, _) = await StartEngineAsync();
+        Append(Line(now, "distribute", "success", 3.2), Line(now, "git_push", "failure", 12.5, ", \"error\": \"remote unavailable\""));
+        File.AppendAllText(MetricsPath, Line(now, "distribute", "success", 1));
+
+        engine.Poll();
+        Assert.Equal(2, engine.Summarize(MetricsWindow.All).Records);
+        Assert.False(engine.Poll(), "nothing new: no change");
+
+        File.AppendAllText(MetricsPath, "\n");
+        Assert.True(engine.Poll());
+
+        var summary = engine.Summarize(MetricsWindow.All);
+        Assert.Equal(3, summary.Records);
+        Assert.Equal(1, summary.SlowOperations);
+        Assert.Equal(200.0 / 3, summary.SuccessRate!.Value, 9);
+        var slow = Assert.Single(engine.SlowOperations(MetricsWindow.All, null, 10));
+        Assert.Equal(2, slow.LineNumber);
+        Assert.Equal("remote unavailable", slow.Fields["error"]);
+    }
+
+    [Fact]
+    public async Task Poll_BomCrlfBlankAndOtherStatus_FollowTheContract()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var (engine, _) = await StartEngineAsync();
+        File.WriteAllText(MetricsPath, "\uFEFF" + Line(now, "a", "SUCCESS", 1) + "\r\n\r\n   \n" + Line(now, "a", "skipped", 1) + "\r\nnot json\r\n", new UTF8Encoding(false));
+
+        engine.Poll();
+
+        var summary = engine.Summarize(MetricsWindow.All);
+        Assert.Equal(2, summary.Records);
+        Assert.Equal(1, summary.Other);
+        Assert.Equal(100, summary.SuccessRate);
+        var malformed = Assert.Single(engine.MalformedLines(10));
+        Assert.Equal(5, malformed.LineNumber);
+        Assert.Equal("not json", malformed.Excerpt);
+    }
+
+    [Fact]
+    public async Task Poll_NoSuccessOrFailure_SuccessRateIsNoData()
+    {
+        var (engine, _) = await StartEngineAsync();
+        Append(Line(DateTimeOffset.UtcNow, "a", "skipped", 1));
+
+        engine.Poll();
+
+        Assert.Null(engine.Summarize(MetricsWindow.All).SuccessRate);
+    }
+
+    [Fact]
+    public async Task Poll_FileTruncated_RecountsWhatIsInItNow()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var (engine, _) = await StartEngineAsync();
+        Append(Line(now, "a", "success", 1), Line(now, "a", "success", 1), Line(now, "a", "failure", 1));
+        engine.Poll();
+
+        File.WriteAllText(MetricsPath, Line(now, "b", "failure", 2) + "\n");
+        Assert.True(engine.Poll());
+
+        var summary = engine.Summarize(MetricsWindow.All);
+        Assert.Equal(1, summary.Records);
+        Assert.Equal("b", Assert.Single(summary.Operations).Operation);
+        AssertMatchesTruth(engine, MetricsPath, MetricsWindow.All);
+    }
+
+    [Fact]
+    public async Task Poll_FileRotatedAway_FollowsTheNewFileWithoutCountingTwice()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var (engine, _) = await StartEngineAsync();
+        Append(Line(now, "a", "success", 1), Line(now, "a", "success", 1));
+        engine.Poll();
+
+        File.Move(MetricsPath, MetricsPath + ".1");
+        Append(Line(now, "c", "success", 1), Line(now, "c", "success", 1), Line(now, "c", "failure", 1));
+        engine.Poll();
+        Append(Line(now, "c", "success", 1));
+        engine.Poll();
+
+        AssertMatchesTruth(engine, MetricsPath, MetricsWindow.All);
+        Assert.Equal(4, engine.Summarize(MetricsWindow.All).Records);
+    }
+
+    [Fact]
+    public async Task Poll_FileReplacedByALongerOne_RecountsTheReplacement()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var (engine, _) = await StartEngineAsync();
+        Append(Line(now, "a", "success", 1));
+        engine.Poll();
+
+        var replacement = MetricsPath + ".new";
+        File.WriteAllText(replacement, string.Concat(Enumerable.Repeat(Line(now, "a", "success", 1) + "\n", 5)));
+        File.Move(replacement, MetricsPath, overwrite: true);
+        engine.Poll();
+
+        Assert.Equal(5, engine.Summarize(MetricsWindow.All).Records);
+    }
+
+    [Fact]
+    public async Task Poll_FileMissingThenCreated_SaysSoThenReadsIt()
+    {
+        var (engine, _) = await StartEngineAsync();
+
+        engine.Poll();
+        Assert.Equal(MetricsFileState.Missing, engine.FileStatus.State);
+        Assert.Contains("does not exist", engine.FileStatus.Message, StringComparison.Ordinal);
+        Assert.Equal(0, engine.Summarize(MetricsWindow.All).Records);
+
+        Append(Line(DateTimeOffset.UtcNow, "a", "success", 1));
+        engine.Poll();
+        Assert.Equal(MetricsFileState.Reading, engine.FileStatus.State);
+        Assert.Equal(1, engine.Summarize(MetricsWindow.All).Records);
+
+        File.Delete(MetricsPath);
+        Assert.True(engine.Poll());
+        Assert.Equal(0, engine.Summarize(MetricsWindow.All).Records);
+    }
+
+    [Fact]
+    public async Task Poll_MetricsFileIsAFifo_IsNeverOpened()
+    {
+        var (engine, _) = await StartEngineAsync();
+        var mkfifo = await ProcessRunner.RunAsync("mkfifo", [MetricsPath]);
+        Assert.Equal(0, mkfifo.ExitCode);
+
+        engine.Poll();
+
+        Assert.Equal(MetricsFileState.NotAFile, engine.FileStatus.State);
+        Assert.Contains("FIFO", engine.FileStatus.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Poll_LineLongerThanTheLimit_IsMalformedAndTheNextLineCounts()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var (engine, _) = await StartEngineAsync(new MetricsOptions { MaxLineBytes = 64 * 1024 });
+        var bigButAllowed = Line(now, "a", "success", 1, $", \"note\": \"{new string('x', 40_000)}\"");
+        var tooBig = Line(now, "a", "success", 1, $", \"note\": \"{new string('y', 3 * 1024 * 1024)}\"");
+        Append(bigButAllowed, tooBig, Line(now, "b", "failure", 2));
+
+        engine.Poll();
+
+        var summary = engine.Summarize(MetricsWindow.All);
+        Assert.Equal(2, summary.Records);
+        Assert.Equal(1, summary.MalformedLines);
+        var malformed = Assert.Single(engine.MalformedLines(10));
+        Assert.Equal(2, malformed.LineNumber);
+        Assert.Equal("longer than 65536 bytes", malformed.Reason);
+    }
+
+    [Fact]
+    public async Task ThresholdChange_SlowCountFollowsWithoutRestart()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var (engine, thresholds) = await StartEngineAsync();
+        Append(Line(now, "a", "success", 4), Line(now, "a", "success", 10), Line(now, "a", "success", 10.001), Line(now, "a", "success", 30));
+        engine.Poll();
+        Assert.Equal(2, engine.Summarize(MetricsWindow.All).SlowOperations);
+
+        await thresholds.UpdateAsync(new Thresholds(3.5, 95), "test", Ct);
+        engine.Poll();
+
+        Assert.Equal(4, engine.Summarize(MetricsWindow.All).SlowOperations);
+        Assert.Equal(3.5, engine.SlowThresholdSeconds);
+    }
+
+    [Fact]
+    public async Task Restart_ContinuesFromTheSavedPositionInsteadOfRescanning()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var (first, _) = await StartEngineAsync();
+        Append(Line(now, "a", "success", 1), Line(now, "a", "failure", 11));
+        first.Poll();
+        await first.SaveAsync(Ct);
+
+        // Spoil the first line in place (same length): a rescan would now count it as malformed.
+        var bytes = File.ReadAllBytes(MetricsPath);
+        bytes[0] = (byte)'X';
+        File.WriteAllBytes(MetricsPath, bytes);
+        Append(Line(now, "b", "success", 2));
+        var (second, _) = await StartEngineAsync();
+        second.Poll();
+
+        var summary = second.Summarize(MetricsWindow.All);
+        Assert.Equal(3, summary.Records);
+        Assert.Equal(0, summary.MalformedLines);
+        Assert.Equal(1, summary.SlowOperations);
+        Assert.Equal(3, second.FileStatus.LinesRead);
+    }
+
+    [Fact]
+    public async Task Summarize_24HourWindow_LeavesOutOlderHoursAndKeepsTheSeries()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var (engine, _) = await StartEngineAsync();
+        Append(Line(now.AddDays(-3), "a", "failure", 1), Line(now.AddHours(-1), "a", "success", 1), Line(now, "a", "success", 1));
+        engine.Poll();
+
+        var day = engine.Summarize(MetricsWindow.Last24Hours);
+        var all = engine.Summarize(MetricsWindow.All);
+
+        Assert.Equal(2, day.Records);
+        Assert.Equal(100, day.SuccessRate);
+        Assert.Equal(3, all.Records);
+        Assert.Equal(new[] { now.AddHours(-1), now }.Select(t => MetricsWindows.FloorHour(t)).Distinct().Count(), day.Series.Count);
+        Assert.Equal(new[] { now.AddDays(-3), now.AddHours(-1), now }.Select(t => t.UtcDateTime.Date).Distinct().Count(), all.Series.Count);
+        AssertMatchesTruth(engine, MetricsPath, MetricsWindow.Last24Hours);
+    }
+
+    public void Dispose() => _temp.Dispose();
+}
