@@ -15,11 +15,12 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPE
 install_debian_packages() {
   if [ "$(id -u)" -ne 0 ]; then
     echo "Missing: $*. Install them with: sudo apt-get install -y $* (or run tests/run.sh as root)." >&2
+    echo "Tests: 0 passed, 0 failed, 0 skipped"
     exit 1
   fi
   echo "Installing $* with apt-get ..."
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null \
-    || { echo "apt-get could not install $*" >&2; exit 1; }
+    || { echo "apt-get could not install $*" >&2; echo "Tests: 0 passed, 0 failed, 0 skipped"; exit 1; }
 }
 
 missing=()
@@ -41,7 +42,8 @@ run_failed=0
 for project in tests/*/*.csproj; do
   name="$(basename "$project" .csproj)"
   echo "Running $name ..."
-  if ! dotnet test "$project" -c "$configuration" --no-build --nologo \
+  # A hung test is reported with a dump after 10 minutes instead of eating CI's whole budget.
+  if ! dotnet test "$project" -c "$configuration" --no-build --nologo --blame-hang-timeout 10m \
       --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --results-directory "$results"; then
     run_failed=1
   fi

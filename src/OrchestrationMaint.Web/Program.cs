@@ -18,9 +18,9 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (OptionsValidationException ex)
+catch (Exception ex) when (ConfigurationFailures(ex) is { Count: > 0 } failures)
 {
-    foreach (var failure in ex.Failures)
+    foreach (var failure in failures)
     {
         Log.Fatal("Configuration error: {Failure:l}", failure);
     }
@@ -38,6 +38,14 @@ finally
 {
     await Log.CloseAndFlushAsync();
 }
+
+// Start-up validation throws one OptionsValidationException, or an AggregateException of several.
+static List<string> ConfigurationFailures(Exception ex) => ex switch
+{
+    OptionsValidationException options => [.. options.Failures],
+    AggregateException aggregate => [.. aggregate.InnerExceptions.SelectMany(ConfigurationFailures)],
+    _ => [],
+};
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -1,6 +1,8 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace OrchestrationMaint.Core.Persistence;
 
@@ -13,6 +15,7 @@ public sealed class DatabaseMigrator(IDbContextFactory<MaintenanceDbContext> con
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        EnsureDatabaseDirectory(db.Database.GetConnectionString());
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         if (pending.Count > 0)
         {
@@ -25,4 +28,25 @@ public sealed class DatabaseMigrator(IDbContextFactory<MaintenanceDbContext> con
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>SQLite creates the file but not its directory; a path that cannot exist is a configuration error.</summary>
+    private static void EnsureDatabaseDirectory(string? connectionString)
+    {
+        var dataSource = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        if (string.IsNullOrEmpty(dataSource) || dataSource == ":memory:" || dataSource.StartsWith("file:", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var directory = Path.GetDirectoryName(Path.GetFullPath(dataSource));
+        try
+        {
+            Directory.CreateDirectory(directory!);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new OptionsValidationException("ConnectionStrings:Maintenance", typeof(StorageOptions),
+                [$"The database directory '{directory}' cannot be created ({ex.Message}). Point ConnectionStrings:Maintenance (environment variable ConnectionStrings__Maintenance) or Storage:DataDirectory at a writable place."]);
+        }
+    }
 }

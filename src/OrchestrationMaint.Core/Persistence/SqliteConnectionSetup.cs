@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace OrchestrationMaint.Core.Persistence;
@@ -11,7 +12,7 @@ namespace OrchestrationMaint.Core.Persistence;
 public sealed class SqliteConnectionSetup : DbConnectionInterceptor
 {
     public const int BusyTimeoutMilliseconds = 5000;
-    private const string Pragmas = "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;";
+    private static readonly string Pragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA foreign_keys = ON;");
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {

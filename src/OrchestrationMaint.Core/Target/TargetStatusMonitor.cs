@@ -5,28 +5,21 @@ using Microsoft.Extensions.Logging;
 namespace OrchestrationMaint.Core.Target;
 
 /// <summary>
-/// Re-inspects the target every few seconds and tells subscribers (open pages, the app bar) when
+/// Re-inspects the target every few seconds and tells subscribers (the app bar, open pages) when
 /// what they show has changed. Inspecting is a dozen stat calls, so polling is cheaper and more
-/// robust than file watchers on network mounts.
+/// robust than file watchers on network mounts. Refreshes run one at a time, so a status never
+/// goes backwards and subscribers are never called concurrently.
 /// </summary>
 public sealed class TargetStatusMonitor(TargetInspector inspector, ILogger<TargetStatusMonitor> logger, TimeProvider clock) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
-    private readonly Lock _gate = new();
+    private readonly Lock _refreshGate = new();
     private ImmutableList<Action<TargetStatus>> _subscribers = [];
-    private TargetStatus? _current;
+    private volatile TargetStatus? _current;
 
-    public TargetStatus Current
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _current ??= inspector.Inspect();
-            }
-        }
-    }
+    /// <summary>The latest status, at most <see cref="Interval"/> old.</summary>
+    public TargetStatus Current => _current ?? Refresh();
 
     /// <summary>Calls <paramref name="onChange"/> on a background thread after each change; dispose to stop.</summary>
     public IDisposable Subscribe(Action<TargetStatus> onChange)
@@ -38,38 +31,36 @@ public sealed class TargetStatusMonitor(TargetInspector inspector, ILogger<Targe
     /// <summary>Inspects now and notifies subscribers if anything changed; returns the fresh status.</summary>
     public TargetStatus Refresh()
     {
-        var fresh = inspector.Inspect();
-        TargetStatus? previous;
-        lock (_gate)
+        lock (_refreshGate)
         {
-            previous = _current;
+            var previous = _current;
+            var fresh = inspector.Inspect();
             _current = fresh;
-        }
+            if (previous is not null && SameContent(previous, fresh))
+            {
+                return fresh;
+            }
 
-        if (previous is not null && SameContent(previous, fresh))
-        {
+            if (fresh.Problem is not null && fresh.Problem != previous?.Problem)
+            {
+                logger.LogWarning("Target {Root} is not usable: {Problem}", fresh.Root, fresh.Problem);
+            }
+
+            foreach (var subscriber in _subscribers)
+            {
+                try
+                {
+                    subscriber(fresh);
+                }
+                catch (Exception ex)
+                {
+                    // One broken page must not stop the others from updating.
+                    logger.LogError(ex, "A target status subscriber failed");
+                }
+            }
+
             return fresh;
         }
-
-        if (fresh.Problem is not null && fresh.Problem != previous?.Problem)
-        {
-            logger.LogWarning("Target {Root} is not usable: {Problem}", fresh.Root, fresh.Problem);
-        }
-
-        foreach (var subscriber in _subscribers)
-        {
-            try
-            {
-                subscriber(fresh);
-            }
-            catch (Exception ex)
-            {
-                // One broken page must not stop the others from updating.
-                logger.LogError(ex, "A target status subscriber failed");
-            }
-        }
-
-        return fresh;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -77,7 +68,15 @@ public sealed class TargetStatusMonitor(TargetInspector inspector, ILogger<Targe
         using var timer = new PeriodicTimer(Interval, clock);
         do
         {
-            Refresh();
+            try
+            {
+                Refresh();
+            }
+            catch (Exception ex)
+            {
+                // The inspector turns known failures into sentences; anything else must not end the monitor.
+                logger.LogError(ex, "Inspecting the target failed");
+            }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }

@@ -23,6 +23,8 @@ public static class OrchestrationMaintApp
             (services, logger) => logger
                 .ReadFrom.Configuration(configuration)
                 .Enrich.FromLogContext()
+                // Program.cs reports a configuration error as one sentence; the host's own copy would add a stack trace.
+                .Filter.ByExcluding(e => e.Exception is OptionsValidationException)
                 .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture)
                 .WriteTo.File(
                     new CompactJsonFormatter(),

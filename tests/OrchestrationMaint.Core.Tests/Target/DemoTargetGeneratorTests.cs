@@ -152,6 +152,20 @@ public sealed class DemoTargetGeneratorTests
     }
 
     [Fact]
+    public async Task Initializer_DemoTargetDeleted_MakesItAgainOnStart()
+    {
+        using var temp = new TempDirectory();
+        var location = TestTarget.Location(null, temp.Path);
+        Directory.CreateDirectory(Path.Combine(location.DemoDirectory, "origin.git"));
+        var initializer = new DemoTargetInitializer(location, new DemoTargetGenerator(TimeProvider.System),
+            Microsoft.Extensions.Options.Options.Create(new DemoOptions { HistoryRecords = 10 }), Microsoft.Extensions.Logging.Abstractions.NullLogger<DemoTargetInitializer>.Instance);
+
+        await initializer.StartAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HealthStatus.Healthy, TestTarget.Inspector(location.Root).Inspect().Health);
+    }
+
+    [Fact]
     public void CleanStaging_LeftoverFromACrash_IsRemoved()
     {
         using var temp = new TempDirectory();

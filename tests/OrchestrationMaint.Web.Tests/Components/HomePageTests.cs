@@ -7,6 +7,8 @@ using OrchestrationMaint.Core.Persistence;
 using OrchestrationMaint.Core.Target;
 using OrchestrationMaint.Core.Target.Demo;
 using OrchestrationMaint.Tests;
+using Microsoft.AspNetCore.Components;
+using OrchestrationMaint.Web.Components.Layout;
 using OrchestrationMaint.Web.Components.Pages;
 
 namespace OrchestrationMaint.Web.Tests.Components;
@@ -15,17 +17,24 @@ public sealed class HomePageTests : IAsyncDisposable
 {
     private readonly TempDirectory _temp = new();
     private readonly BunitContext _context = new();
+    private TargetStatusMonitor _monitor = default!;
 
     private IRenderedComponent<Home> RenderHome(string? root)
+    {
+        RegisterServices(root);
+        return _context.Render<Home>(parameters => parameters.AddCascadingValue(_monitor.Current));
+    }
+
+    private void RegisterServices(string? root)
     {
         var location = new TargetLocation(Options.Create(new TargetOptions { Root = root }), Options.Create(new StorageOptions { DataDirectory = _temp.Path }));
         var demo = Options.Create(new DemoOptions());
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
         _context.Services.AddMudServices();
-        _context.Services.AddSingleton(new TargetStatusMonitor(new TargetInspector(location, TimeProvider.System), NullLogger<TargetStatusMonitor>.Instance, TimeProvider.System));
+        _monitor = new TargetStatusMonitor(new TargetInspector(location, TimeProvider.System), NullLogger<TargetStatusMonitor>.Instance, TimeProvider.System);
         _context.Services.AddSingleton(new DemoSimulator(location, demo, TimeProvider.System, NullLogger<DemoSimulator>.Instance));
         _context.Services.AddSingleton(demo);
-        return _context.Render<Home>();
+        _context.Services.AddSingleton(_monitor);
     }
 
     [Fact]
@@ -65,20 +74,31 @@ public sealed class HomePageTests : IAsyncDisposable
         Assert.Contains("Target ready.", page.Find("[data-testid=target-summary]").TextContent, StringComparison.Ordinal);
         Assert.Contains("9 of 9 required parts present", page.Markup, StringComparison.Ordinal);
         Assert.Contains("Target__Root", page.Markup, StringComparison.Ordinal);
-        // Everything but the two parts the dashboard itself creates later (maintenance.log, backups/).
-        Assert.Equal(TargetLayout.Entries.Count - 2, page.FindAll("td[data-state=Present]").Count);
+        Assert.Equal(TargetLayout.Entries.Count, page.FindAll("td[data-state=Present]").Count);
     }
 
+
     [Fact]
-    public void Home_TargetChangesWhileOpen_UpdatesWithoutReload()
+    public void MainLayout_TargetChangesWhileOpen_BadgeAndPageFollowWithoutReload()
     {
         var root = Directory.CreateDirectory(_temp.Combine("target")).FullName;
-        var page = RenderHome(root);
+        RegisterServices(root);
+        _context.Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        var layout = _context.Render<MainLayout>(parameters => parameters.Add(l => l.Body, (RenderFragment)(builder =>
+        {
+            builder.OpenComponent<Home>(0);
+            builder.CloseComponent();
+        })));
+        Assert.Equal("Degraded", layout.Find("[data-testid=target-badge]").GetAttribute("data-health"));
 
-        Directory.CreateDirectory(Path.Combine(root, ".git"));
-        _context.Services.GetRequiredService<TargetStatusMonitor>().Refresh();
+        Directory.Delete(root);
+        _monitor.Refresh();
 
-        page.WaitForAssertion(() => Assert.Contains("1 of 9 required parts present", page.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(5));
+        layout.WaitForAssertion(() =>
+        {
+            Assert.Equal("Unhealthy", layout.Find("[data-testid=target-badge]").GetAttribute("data-health"));
+            Assert.Contains("Target unreachable.", layout.Find("[data-testid=target-summary]").TextContent, StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(5));
     }
 
     public async ValueTask DisposeAsync()

@@ -71,15 +71,18 @@ public sealed class DemoAppHttpTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(contentType, response.Content.Headers.ContentType?.MediaType);
     }
 
-    [Fact]
-    public async Task Home_Markup_LoadsNothingFromAnotherHost()
+    [Theory]
+    [InlineData(AppUrls.Home)]
+    [InlineData("/assets/css/app.css")]
+    [InlineData("/assets/css/fonts.css")]
+    public async Task PageAndStyles_LoadNothingFromAnotherHost(string path)
     {
         using var client = app.CreateRealClient();
 
-        var html = await client.GetStringAsync(AppUrls.Home, Ct);
+        var text = await client.GetStringAsync(path, Ct);
 
-        Assert.DoesNotContain("https://", html, StringComparison.Ordinal);
-        Assert.DoesNotContain("http://", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("https://", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("http://", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -28,6 +28,23 @@ public sealed class StartupFailureTests
     }
 
     [Fact]
+    public async Task Start_DatabaseDirectoryCannotBeCreated_ExitsNonZeroWithOneSentence()
+    {
+        using var temp = new TempDirectory();
+        File.WriteAllText(temp.Combine("a-file"), "");
+
+        var result = await StartApp(new()
+        {
+            ["Storage__DataDirectory"] = temp.Combine("data"),
+            ["ConnectionStrings__Maintenance"] = $"Data Source={temp.Combine("a-file", "db", "maint.db")}",
+        });
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"Configuration error: The database directory '{temp.Combine("a-file", "db")}' cannot be created", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_SimulatorAskedForARealTarget_IsRefusedBeforeTouchingIt()
     {
         using var temp = new TempDirectory();

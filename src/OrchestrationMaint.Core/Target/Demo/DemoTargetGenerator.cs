@@ -1,9 +1,12 @@
+using System.Formats.Tar;
+using System.Globalization;
+using System.IO.Compression;
 using System.Text;
 using LibGit2Sharp;
 
 namespace OrchestrationMaint.Core.Target.Demo;
 
-public sealed record DemoTargetSummary(int Records, int Failures, int Slow, int Malformed, DateTimeOffset From, DateTimeOffset To);
+public sealed record DemoTargetSummary(int Records, int Failures, int Slow, int Malformed);
 
 /// <summary>
 /// Writes a complete, working Modular Orchestration Distribution System: scripts that run, modules
@@ -29,12 +32,13 @@ public sealed class DemoTargetGenerator(TimeProvider clock)
             WriteEmbeddedFiles(target);
             CreateRepositories(target, Path.Combine(staging, "origin.git"), Path.Combine(demoDirectory, "origin.git"));
             var summary = WriteLogs(target, options, new Random(seed));
+            WriteHistory(target, clock.GetUtcNow());
             Directory.Move(staging, demoDirectory);
             return summary;
         }
         catch
         {
-            TryDelete(staging);
+            Delete(staging);
             throw;
         }
     }
@@ -47,7 +51,7 @@ public sealed class DemoTargetGenerator(TimeProvider clock)
         {
             foreach (var leftover in Directory.EnumerateDirectories(parent, StagingPrefix + "*"))
             {
-                TryDelete(leftover);
+                Delete(leftover);
             }
         }
     }
@@ -102,6 +106,53 @@ public sealed class DemoTargetGenerator(TimeProvider clock)
         }
     }
 
+    /// <summary>What weeks of hand maintenance leave behind: backups in both naming styles and the activity log.</summary>
+    private static void WriteHistory(string target, DateTimeOffset now)
+    {
+        var snapshot = Path.Combine(target, $"config_backup_{now.AddDays(-12):yyyyMMdd_HHmmss}");
+        Directory.CreateDirectory(snapshot);
+        foreach (var file in Directory.GetFiles(Path.Combine(target, "config")))
+        {
+            File.Copy(file, Path.Combine(snapshot, Path.GetFileName(file)));
+        }
+
+        WriteSystemStateArchive(target, Path.Combine(target, $"backup_{now.AddDays(-20):yyyyMMdd}.tar.gz"), now.AddDays(-20));
+        Directory.CreateDirectory(Path.Combine(target, "backups"));
+        WriteSystemStateArchive(target, Path.Combine(target, "backups", $"backup_{now.AddDays(-3):yyyyMMdd_HHmmss}.tar.gz"), now.AddDays(-3));
+
+        var log = new StringBuilder();
+        for (var day = 14; day >= 1; day--)
+        {
+            var at = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(-day).AddHours(9);
+            log.Append(CultureInfo.InvariantCulture, $"{at:yyyy-MM-dd'T'HH:mm:ss'Z'}\tdaily-health-check\tsucceeded\tby=ops-team\tissues=none\n");
+            if (day % 7 == 0)
+            {
+                log.Append(CultureInfo.InvariantCulture, $"{at.AddMinutes(20):yyyy-MM-dd'T'HH:mm:ss'Z'}\tweekly-backup-verification\tsucceeded\tby=ops-team\tissues=none\n");
+            }
+        }
+
+        File.WriteAllText(Path.Combine(target, "logs", "maintenance.log"), log.ToString(), Utf8NoBom);
+    }
+
+    /// <summary>The seed's "tar -czf backup.tar.gz scripts/ modules/ config/", as of <paramref name="when"/>.</summary>
+    private static void WriteSystemStateArchive(string target, string archive, DateTimeOffset when)
+    {
+        using (var file = File.Create(archive))
+        using (var gzip = new GZipStream(file, CompressionLevel.Optimal))
+        using (var tar = new TarWriter(gzip, TarEntryFormat.Pax))
+        {
+            foreach (var directory in new[] { "scripts", "modules", "config" })
+            {
+                foreach (var path in Directory.GetFiles(Path.Combine(target, directory)).Order(StringComparer.Ordinal))
+                {
+                    tar.WriteEntry(path, $"{directory}/{Path.GetFileName(path)}");
+                }
+            }
+        }
+
+        File.SetLastWriteTimeUtc(archive, when.UtcDateTime);
+    }
+
     private static void Commit(Repository repo, string[] paths, string message, DateTimeOffset when)
     {
         Commands.Stage(repo, paths);
@@ -118,7 +169,7 @@ public sealed class DemoTargetGenerator(TimeProvider clock)
         var count = options.HistoryRecords;
         var step = (to - from).Ticks / Math.Max(1, count);
         // One bad morning nine days ago: origin unreachable for two hours.
-        var outageStart = to.AddDays(-9).Date.AddHours(10);
+        var outageStart = new DateTimeOffset(to.UtcDateTime.Date, TimeSpan.Zero).AddDays(-9).AddHours(10);
         var outageEnd = outageStart.AddHours(2);
         var faker = new DemoMetricsFaker(random);
         var malformed = DemoMetricsFaker.MalformedSamples(to.AddDays(-3));
@@ -147,10 +198,11 @@ public sealed class DemoTargetGenerator(TimeProvider clock)
             }
         }
 
-        return new DemoTargetSummary(count, failures, slow, nextMalformed, from, to);
+        return new DemoTargetSummary(count, failures, slow, nextMalformed);
     }
 
-    private static void TryDelete(string directory)
+    /// <summary>Removes a directory the demo owns, git's read-only objects included; never throws.</summary>
+    public static void Delete(string directory)
     {
         try
         {

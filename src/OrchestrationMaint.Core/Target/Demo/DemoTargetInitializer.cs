@@ -1,8 +1,6 @@
-using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OrchestrationMaint.Core.Persistence;
 
 namespace OrchestrationMaint.Core.Target.Demo;
 
@@ -13,12 +11,9 @@ namespace OrchestrationMaint.Core.Target.Demo;
 public sealed class DemoTargetInitializer(
     TargetLocation location,
     DemoTargetGenerator generator,
-    SettingsStore settings,
     IOptions<DemoOptions> options,
     ILogger<DemoTargetInitializer> logger) : IHostedService
 {
-    public const string GeneratedSettingKey = "demo.generated";
-
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!location.IsDemo)
@@ -27,10 +22,13 @@ public sealed class DemoTargetInitializer(
         }
 
         DemoTargetGenerator.CleanStaging(location.DemoDirectory);
-        if (Directory.Exists(location.DemoDirectory))
+        if (Directory.Exists(location.Root))
         {
             return;
         }
+
+        // The demo is ours alone: if its target was deleted, make it again from scratch.
+        DemoTargetGenerator.Delete(location.DemoDirectory);
 
         try
         {
@@ -40,7 +38,6 @@ public sealed class DemoTargetInitializer(
                 "Created the demo target in {Root}: {Records} records over {Days} days ({Failures} failures, {Slow} slow, {Malformed} malformed) in {Elapsed:0} ms",
                 location.Root, summary.Records, options.Value.HistoryDays, summary.Failures, summary.Slow, summary.Malformed,
                 TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);
-            await settings.SetAsync(GeneratedSettingKey, summary.To.ToString("O", CultureInfo.InvariantCulture), "system", cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

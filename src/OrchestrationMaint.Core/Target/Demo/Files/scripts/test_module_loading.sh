@@ -12,6 +12,8 @@ declare -A required=(
   [validation.sh]="validate_target validate_bundle"
 )
 
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
 checked=0
 failed=0
 for module in "$root"/modules/*.sh; do
@@ -19,7 +21,7 @@ for module in "$root"/modules/*.sh; do
   name="$(basename "$module")"
   checked=$((checked + 1))
   # shellcheck disable=SC2086 # the function list is meant to split
-  if output="$(ORCH_LOG_DIR="$(mktemp -d)" bash -c '
+  if output="$(ORCH_LOG_DIR="$scratch" bash -c '
       source "$1" || exit 2
       shift
       for fn in "$@"; do declare -F "$fn" >/dev/null || { echo "function $fn is not defined"; exit 3; }; done
