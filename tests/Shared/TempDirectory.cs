@@ -17,12 +17,7 @@ public sealed class TempDirectory : IDisposable
     {
         try
         {
-            foreach (var file in Directory.EnumerateFiles(Path, "*", SearchOption.AllDirectories))
-            {
-                File.SetAttributes(file, FileAttributes.Normal);
-            }
-
-            Directory.Delete(Path, recursive: true);
+            TestDirectories.DeleteTree(Path);
         }
         catch (IOException)
         {

@@ -13,9 +13,9 @@ public enum FileKind
 
 /// <summary>
 /// Which file a path names right now (device and inode), so that rotation and replacement are told
-/// apart from appends. .NET exposes no inode, so this asks libc's stat(2) directly.
+/// apart from appends, and who owns it. .NET exposes no inode, so this asks libc's stat(2) directly.
 /// </summary>
-public readonly partial record struct FileIdentity(ulong Device, ulong Inode, FileKind Kind, long Size)
+public readonly partial record struct FileIdentity(ulong Device, ulong Inode, FileKind Kind, long Size, uint OwnerId = 0)
 {
     private const uint TypeMask = 0xF000, TypeRegular = 0x8000, TypeDirectory = 0x4000;
 
@@ -33,13 +33,14 @@ public readonly partial record struct FileIdentity(ulong Device, ulong Inode, Fi
         var x64 = RuntimeInformation.ProcessArchitecture == Architecture.X64;
         var mode = MemoryMarshal.Read<uint>(stat[(x64 ? 24 : 16)..]);
         var size = MemoryMarshal.Read<long>(stat[48..]);
+        var owner = MemoryMarshal.Read<uint>(stat[(x64 ? 28 : 24)..]);
         var kind = (mode & TypeMask) switch
         {
             TypeRegular => FileKind.Regular,
             TypeDirectory => FileKind.Directory,
             _ => FileKind.Special,
         };
-        return new FileIdentity(device, inode, kind, size);
+        return new FileIdentity(device, inode, kind, size, owner);
     }
 
     public bool IsSameFileAs(FileIdentity other) => Device == other.Device && Inode == other.Inode;

@@ -39,6 +39,7 @@ public sealed class MetricsEngine(
     private static readonly TimeSpan SaveInterval = TimeSpan.FromSeconds(30);
 
     private readonly Lock _gate = new();
+    private readonly TaskCompletionSource _firstPoll = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly MetricsLineReader _reader = new(options.Value.MaxLineBytes);
     private ImmutableList<Action> _subscribers = [];
     private MetricsAggregate _aggregate = NewAggregate(options.Value);
@@ -52,6 +53,9 @@ public sealed class MetricsEngine(
     public MetricsFileStatus FileStatus { get; private set; } = new(MetricsFileState.NotChecked, "Not read yet.", 0, 0, DateTimeOffset.MinValue);
 
     public double SlowThresholdSeconds => _slowThreshold;
+
+    /// <summary>Completes once the file has been looked at (and read) for the first time.</summary>
+    public Task FirstPollCompleted => _firstPoll.Task;
 
     public MetricsSummary Summarize(MetricsWindow window)
     {
@@ -95,6 +99,18 @@ public sealed class MetricsEngine(
     /// <summary>One look at the file: reads what was appended, or recounts after rotation, replacement or truncation.</summary>
     /// <returns>Whether the figures changed.</returns>
     public bool Poll()
+    {
+        try
+        {
+            return PollFile();
+        }
+        finally
+        {
+            _firstPoll.TrySetResult();
+        }
+    }
+
+    private bool PollFile()
     {
         var path = FilePath;
         var identity = FileIdentity.Of(path);

@@ -1,11 +1,17 @@
 using System.Collections.Immutable;
-using System.Globalization;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OrchestrationMaint.Core.Persistence;
 
 namespace OrchestrationMaint.Core.Metrics;
 
-public sealed record Thresholds(double SlowOperationSeconds, double SuccessRateAlertPercent)
+/// <summary>The operator's alert thresholds. Defaults follow the maintenance procedures.</summary>
+public sealed record Thresholds(
+    double SlowOperationSeconds = 10,
+    double SuccessRateAlertPercent = 95,
+    double DiskWarningPercent = 90,
+    double DiskCriticalPercent = 95,
+    double BackupMaxAgeDays = 7)
 {
     /// <returns>One sentence per impossible value; empty when all are fine.</returns>
     public IReadOnlyList<string> Validate()
@@ -21,18 +27,29 @@ public sealed record Thresholds(double SlowOperationSeconds, double SuccessRateA
             errors.Add("The success-rate alert threshold must be a percentage from 0 to 100.");
         }
 
+        if (!double.IsFinite(DiskWarningPercent) || !double.IsFinite(DiskCriticalPercent)
+            || DiskWarningPercent is <= 0 or > 100 || DiskCriticalPercent is <= 0 or > 100 || DiskWarningPercent > DiskCriticalPercent)
+        {
+            errors.Add("The disk thresholds must be percentages above 0 and at most 100, the warning no higher than the critical one.");
+        }
+
+        if (!double.IsFinite(BackupMaxAgeDays) || BackupMaxAgeDays is <= 0 or > 3650)
+        {
+            errors.Add("The backup age limit must be more than 0 and at most 3650 days.");
+        }
+
         return errors;
     }
 }
 
 /// <summary>
-/// The thresholds in force: configuration gives the defaults, the database the operator's changes,
-/// which take effect at once (subscribers such as <see cref="MetricsEngine"/> are told).
+/// The thresholds in force: configuration gives the defaults (section "Metrics"), the database the
+/// operator's changes, which take effect at once (subscribers such as <see cref="MetricsEngine"/> are told).
 /// </summary>
 public sealed class ThresholdService(SettingsStore settings, IOptions<MetricsOptions> options)
 {
-    private const string SlowKey = "thresholds.slowOperationSeconds";
-    private const string SuccessKey = "thresholds.successRateAlertPercent";
+    private const string SettingKey = "thresholds";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private ImmutableList<Action<Thresholds>> _subscribers = [];
 
@@ -40,11 +57,15 @@ public sealed class ThresholdService(SettingsStore settings, IOptions<MetricsOpt
 
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var slow = await settings.GetAsync(SlowKey, cancellationToken);
-        var success = await settings.GetAsync(SuccessKey, cancellationToken);
-        Current = new Thresholds(Parse(slow) ?? Current.SlowOperationSeconds, Parse(success) ?? Current.SuccessRateAlertPercent);
+        if (await settings.GetAsync(SettingKey, cancellationToken) is { } saved
+            && JsonSerializer.Deserialize<Thresholds>(saved, Json) is { } thresholds
+            && thresholds.Validate().Count == 0)
+        {
+            Current = thresholds;
+        }
     }
 
+    /// <exception cref="ArgumentException">A value is impossible; the message says which, in sentences.</exception>
     public async Task UpdateAsync(Thresholds thresholds, string changedBy, CancellationToken cancellationToken)
     {
         var errors = thresholds.Validate();
@@ -53,8 +74,7 @@ public sealed class ThresholdService(SettingsStore settings, IOptions<MetricsOpt
             throw new ArgumentException(string.Join(" ", errors), nameof(thresholds));
         }
 
-        await settings.SetAsync(SlowKey, thresholds.SlowOperationSeconds.ToString(CultureInfo.InvariantCulture), changedBy, cancellationToken);
-        await settings.SetAsync(SuccessKey, thresholds.SuccessRateAlertPercent.ToString(CultureInfo.InvariantCulture), changedBy, cancellationToken);
+        await settings.SetAsync(SettingKey, JsonSerializer.Serialize(thresholds, Json), changedBy, cancellationToken);
         Current = thresholds;
         foreach (var subscriber in _subscribers)
         {
@@ -67,7 +87,4 @@ public sealed class ThresholdService(SettingsStore settings, IOptions<MetricsOpt
         ImmutableInterlocked.Update(ref _subscribers, list => list.Add(onChange));
         return new Unsubscriber(() => ImmutableInterlocked.Update(ref _subscribers, list => list.Remove(onChange)));
     }
-
-    private static double? Parse(string? value) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
 }

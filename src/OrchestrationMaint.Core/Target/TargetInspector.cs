@@ -8,8 +8,6 @@ namespace OrchestrationMaint.Core.Target;
 /// </summary>
 public sealed class TargetInspector(TargetLocation location, TimeProvider clock)
 {
-    private const UnixFileMode AnyExecute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
-
     public TargetStatus Inspect()
     {
         var root = location.Root;
@@ -78,7 +76,7 @@ public sealed class TargetInspector(TargetLocation location, TimeProvider clock)
             return Missing(entry);
         }
 
-        if (entry.Kind == LayoutEntryKind.ExecutableFile && (info.UnixFileMode & AnyExecute) == 0)
+        if (entry.Kind == LayoutEntryKind.ExecutableFile && !FileModes.IsExecutable(path))
         {
             return new(entry, EntryState.Problem, $"Not executable. Fix with: chmod +x {entry.Path}");
         }
@@ -116,7 +114,7 @@ public sealed class TargetInspector(TargetLocation location, TimeProvider clock)
             return Missing(entry);
         }
 
-        var notExecutable = files.Where(f => (File.GetUnixFileMode(f) & AnyExecute) == 0).Select(Path.GetFileName).ToList();
+        var notExecutable = files.Where(f => !FileModes.IsExecutable(f)).Select(Path.GetFileName).ToList();
         return notExecutable.Count == 0
             ? new(entry, EntryState.Present, files.Count == 1 ? "1 file" : $"{files.Count} files")
             : new(entry, EntryState.Problem, $"{notExecutable.Count} of {files.Count} not executable ({string.Join(", ", notExecutable)}). Fix with: chmod +x {entry.Path}");

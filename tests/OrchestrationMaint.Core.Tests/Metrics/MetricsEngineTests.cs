@@ -235,7 +235,7 @@ public sealed class MetricsEngineTests : IDisposable
         engine.Poll();
         Assert.Equal(2, engine.Summarize(MetricsWindow.All).SlowOperations);
 
-        await thresholds.UpdateAsync(new Thresholds(3.5, 95), "test", Ct);
+        await thresholds.UpdateAsync(new Thresholds(SlowOperationSeconds: 3.5), "test", Ct);
         engine.Poll();
 
         Assert.Equal(4, engine.Summarize(MetricsWindow.All).SlowOperations);
