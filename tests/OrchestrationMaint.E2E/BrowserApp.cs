@@ -10,7 +10,13 @@ public sealed class BrowserApp : IAsyncLifetime
 
     private IPlaywright? _playwright;
 
-    public TestApp App { get; } = new();
+    public BrowserApp() : this(null)
+    {
+    }
+
+    internal BrowserApp(IDictionary<string, string?>? settings) => App = new TestApp(settings);
+
+    public TestApp App { get; }
 
     public IBrowser Browser { get; private set; } = default!;
 
@@ -32,6 +38,8 @@ public sealed class BrowserApp : IAsyncLifetime
             throw new InvalidOperationException($"{ChromiumPath} is missing: install Debian's chromium (tests/run.sh does so when run as root).");
         }
 
+        // Start the app now: tests write to its demo target before opening a page.
+        _ = App.BaseAddress;
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

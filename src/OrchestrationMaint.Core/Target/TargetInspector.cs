@@ -128,7 +128,7 @@ public sealed class TargetInspector(TargetLocation location, TimeProvider clock)
             _ => $"Missing. {entry.Remedy}",
         });
 
-    internal static string FormatSize(long bytes) => bytes switch
+    public static string FormatSize(long bytes) => bytes switch
     {
         < 1024 => $"{bytes} B",
         < 1024 * 1024 => $"{bytes / 1024.0:0.#} KiB",

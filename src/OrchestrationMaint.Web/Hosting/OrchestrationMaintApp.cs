@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.DataProtection.Repositories;
 using MudBlazor.Services;
 using OrchestrationMaint.Core;
 using OrchestrationMaint.Core.Persistence;
+using OrchestrationMaint.Web.Api;
 using OrchestrationMaint.Web.Components;
+using Prometheus;
 using OrchestrationMaint.Web.Health;
 using Microsoft.Extensions.Options;
 using Serilog;
@@ -43,6 +45,8 @@ public static class OrchestrationMaintApp
             keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(storage.Value.FullDataDirectory, "keys")), loggers));
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.Services.AddSingleton<PrometheusExporter>();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals);
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag])
             .AddCheck<TargetHealthCheck>("target", tags: [HealthEndpoints.ReadyTag]);
@@ -65,6 +69,8 @@ public static class OrchestrationMaintApp
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapHealthEndpoints();
+        app.MapStatusApi();
+        app.MapMetrics(AppUrls.Prometheus, app.Services.GetRequiredService<PrometheusExporter>().Registry);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -16,7 +16,7 @@ public sealed class BrokenTargetHttpTests
         await using var app = new TestApp(new Dictionary<string, string?> { ["Target:Root"] = root });
         using var client = app.CreateRealClient();
 
-        var html = await client.GetStringAsync(AppUrls.Home, Ct);
+        var html = await client.GetStringAsync(AppUrls.Home, Ct) + await client.GetStringAsync(AppUrls.Target, Ct);
         using var ready = await client.GetAsync(AppUrls.HealthReady, Ct);
         using var live = await client.GetAsync(AppUrls.HealthLive, Ct);
 
@@ -41,7 +41,7 @@ public sealed class BrokenTargetHttpTests
         using var client = app.CreateRealClient();
 
         using var ready = await client.GetAsync(AppUrls.HealthReady, Ct);
-        var html = await client.GetStringAsync(AppUrls.Home, Ct);
+        var html = await client.GetStringAsync(AppUrls.Target, Ct);
 
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Contains("\"status\": \"Degraded\"", await ready.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);

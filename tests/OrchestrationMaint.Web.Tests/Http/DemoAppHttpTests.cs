@@ -38,11 +38,11 @@ public sealed class DemoAppHttpTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
-    public async Task Home_FirstStart_CreatesTheDemoTargetAndShowsItsLayout()
+    public async Task TargetPage_FirstStart_CreatesTheDemoTargetAndShowsItsLayout()
     {
         using var client = app.CreateRealClient();
 
-        var html = await client.GetStringAsync(AppUrls.Home, Ct);
+        var html = await client.GetStringAsync(AppUrls.Target, Ct);
 
         var root = Path.Combine(app.DataDirectory, "demo", "target");
         Assert.True(File.Exists(Path.Combine(root, "logs", "metrics.jsonl")));

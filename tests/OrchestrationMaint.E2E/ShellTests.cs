@@ -3,26 +3,26 @@ using static Microsoft.Playwright.Assertions;
 
 namespace OrchestrationMaint.E2E;
 
-public sealed class OverviewTests(BrowserApp browser) : IClassFixture<BrowserApp>
+public sealed class ShellTests(BrowserApp browser) : IClassFixture<BrowserApp>
 {
     [Fact]
-    public async Task Overview_FirstVisit_ShowsTheShellAndTheDemoTargetStatus()
+    public async Task TargetPage_FirstVisit_ShowsTheShellAndTheDemoTargetStatus()
     {
         var page = await browser.NewPageAsync();
 
-        await page.GotoAsync("/");
+        await page.GotoAsync("/target");
         await BrowserApp.WaitUntilInteractiveAsync(page);
 
-        await Expect(page).ToHaveTitleAsync("Overview · OrchestrationMaint");
+        await Expect(page).ToHaveTitleAsync("Target · OrchestrationMaint");
         await Expect(page.Locator(".mud-appbar")).ToContainTextAsync("OrchestrationMaint");
         var badge = page.GetByTestId("target-badge");
         await Expect(badge).ToContainTextAsync("Demo target");
         await Expect(badge).ToHaveAttributeAsync("data-health", "Healthy");
-        await Expect(page.Locator(".mud-drawer").GetByRole(AriaRole.Link, new() { Name = "Overview" })).ToBeVisibleAsync();
+        await Expect(page.Locator(".mud-drawer").GetByRole(AriaRole.Link, new() { Name = "Dashboard" })).ToBeVisibleAsync();
         await Expect(page.GetByTestId("target-summary")).ToContainTextAsync("Target ready.");
         await Expect(page.GetByTestId("target-root")).ToHaveTextAsync(Path.Combine(browser.App.DataDirectory, "demo", "target"));
         await Expect(page.Locator("[data-testid=layout-table] tbody tr")).ToHaveCountAsync(13);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserApp.ScreenshotDirectory, "overview-light.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserApp.ScreenshotDirectory, "target-light.png"), FullPage = true });
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public sealed class OverviewTests(BrowserApp browser) : IClassFixture<BrowserApp
         await BrowserApp.WaitUntilInteractiveAsync(page);
         await Expect(shell).ToHaveAttributeAsync("data-theme", "dark");
         Assert.NotEqual(lightBackground, await BodyBackgroundAsync(page));
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserApp.ScreenshotDirectory, "overview-dark.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserApp.ScreenshotDirectory, "dashboard-dark.png"), FullPage = true });
 
         await page.GetByTestId("theme-toggle").ClickAsync();
         await page.ReloadAsync();

@@ -3,13 +3,13 @@ using System.Text;
 using System.Text.Json;
 using OrchestrationMaint.Core.Metrics;
 
-namespace OrchestrationMaint.Core.Tests.Metrics;
+namespace OrchestrationMaint.Tests;
 
 /// <summary>
 /// The contract of shared/target-system.md computed the plainest way (whole file in memory,
 /// JsonDocument, LINQ), independently of the engine, as the truth its figures must equal.
 /// </summary>
-internal sealed record MetricsTruth(long Records, long Successes, long Failures, long Other, long Slow, long Malformed, IReadOnlyDictionary<string, (long Count, double Max)> Operations)
+public sealed record MetricsTruth(long Records, long Successes, long Failures, long Other, long Slow, long Malformed, IReadOnlyDictionary<string, (long Count, double Max)> Operations)
 {
     public double? SuccessRate => Successes + Failures == 0 ? null : 100.0 * Successes / (Successes + Failures);
 

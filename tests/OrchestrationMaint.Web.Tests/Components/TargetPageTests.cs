@@ -13,16 +13,16 @@ using OrchestrationMaint.Web.Components.Pages;
 
 namespace OrchestrationMaint.Web.Tests.Components;
 
-public sealed class HomePageTests : IAsyncDisposable
+public sealed class TargetPageTests : IAsyncDisposable
 {
     private readonly TempDirectory _temp = new();
     private readonly BunitContext _context = new();
     private TargetStatusMonitor _monitor = default!;
 
-    private IRenderedComponent<Home> RenderHome(string? root)
+    private IRenderedComponent<TargetPage> RenderTargetPage(string? root)
     {
         RegisterServices(root);
-        return _context.Render<Home>(parameters => parameters.AddCascadingValue(_monitor.Current));
+        return _context.Render<TargetPage>(parameters => parameters.AddCascadingValue(_monitor.Current));
     }
 
     private void RegisterServices(string? root)
@@ -38,11 +38,11 @@ public sealed class HomePageTests : IAsyncDisposable
     }
 
     [Fact]
-    public void Home_EmptyTargetDirectory_ShowsIncompleteAndEveryMissingPart()
+    public void TargetPage_EmptyTargetDirectory_ShowsIncompleteAndEveryMissingPart()
     {
         var root = Directory.CreateDirectory(_temp.Combine("target")).FullName;
 
-        var page = RenderHome(root);
+        var page = RenderTargetPage(root);
 
         Assert.Contains("Target incomplete.", page.Find("[data-testid=target-summary]").TextContent, StringComparison.Ordinal);
         Assert.Equal(root, page.Find("[data-testid=target-root]").TextContent);
@@ -53,11 +53,11 @@ public sealed class HomePageTests : IAsyncDisposable
     }
 
     [Fact]
-    public void Home_RootMissing_ShowsUnreachableWithTheReason()
+    public void TargetPage_RootMissing_ShowsUnreachableWithTheReason()
     {
         var root = _temp.Combine("gone");
 
-        var page = RenderHome(root);
+        var page = RenderTargetPage(root);
 
         var summary = page.Find("[data-testid=target-summary]").TextContent;
         Assert.Contains("Target unreachable.", summary, StringComparison.Ordinal);
@@ -65,11 +65,11 @@ public sealed class HomePageTests : IAsyncDisposable
     }
 
     [Fact]
-    public void Home_DemoTarget_ShowsReadyAndHowToUseARealOne()
+    public void TargetPage_DemoTarget_ShowsReadyAndHowToUseARealOne()
     {
         new DemoTargetGenerator(TimeProvider.System).Generate(_temp.Combine("demo"), new DemoOptions { HistoryRecords = 100 });
 
-        var page = RenderHome(root: null);
+        var page = RenderTargetPage(root: null);
 
         Assert.Contains("Target ready.", page.Find("[data-testid=target-summary]").TextContent, StringComparison.Ordinal);
         Assert.Contains("9 of 9 required parts present", page.Markup, StringComparison.Ordinal);
@@ -86,7 +86,7 @@ public sealed class HomePageTests : IAsyncDisposable
         _context.Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         var layout = _context.Render<MainLayout>(parameters => parameters.Add(l => l.Body, (RenderFragment)(builder =>
         {
-            builder.OpenComponent<Home>(0);
+            builder.OpenComponent<TargetPage>(0);
             builder.CloseComponent();
         })));
         Assert.Equal("Degraded", layout.Find("[data-testid=target-badge]").GetAttribute("data-health"));
