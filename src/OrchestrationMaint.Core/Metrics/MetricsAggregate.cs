@@ -20,6 +20,7 @@ public sealed class MetricsAggregate
     private readonly List<string> _operations = [];
     private readonly Dictionary<string, int> _operationIndex = new(StringComparer.Ordinal);
     private readonly Queue<SlowOperation> _recentSlow = new();
+    private readonly Queue<SlowOperation> _recentFailures = new();
     private readonly Queue<MalformedLine> _recentMalformed = new();
     private long _lastRecordHour = long.MinValue;
 
@@ -57,10 +58,20 @@ public sealed class MetricsAggregate
 
         cell.Max = Math.Max(cell.Max, record.DurationSeconds);
         cell.Durations.Add(record.DurationSeconds);
-        if (record.DurationSeconds > slowThresholdSeconds)
+        var slow = record.DurationSeconds > slowThresholdSeconds;
+        if (slow || record.Status == MetricStatus.Failure)
         {
-            cell.Slow++;
-            Enqueue(_recentSlow, new SlowOperation(lineNumber, record.Timestamp, record.Operation, record.StatusText, record.DurationSeconds, record.Fields), RecentSlowCapacity);
+            var kept = new SlowOperation(lineNumber, record.Timestamp, record.Operation, record.StatusText, record.DurationSeconds, record.Fields);
+            if (slow)
+            {
+                cell.Slow++;
+                Enqueue(_recentSlow, kept, RecentSlowCapacity);
+            }
+
+            if (record.Status == MetricStatus.Failure)
+            {
+                Enqueue(_recentFailures, kept, RecentSlowCapacity);
+            }
         }
 
         Records++;
@@ -144,9 +155,17 @@ public sealed class MetricsAggregate
             .Take(limit)
             .ToList();
 
+    /// <summary>The newest failure records first, optionally only those whose fields mention <paramref name="text"/>.</summary>
+    public IReadOnlyList<SlowOperation> RecentFailures(DateTimeOffset? from, string? operation, string? text, int limit) =>
+        _recentFailures.Reverse()
+            .Where(f => (from is null || f.Timestamp >= from) && (operation is null || f.Operation == operation)
+                && (string.IsNullOrEmpty(text) || f.Fields.Values.Any(v => v.Contains(text, StringComparison.OrdinalIgnoreCase))))
+            .Take(limit)
+            .ToList();
+
     public IReadOnlyList<MalformedLine> RecentMalformed(int limit) => _recentMalformed.Reverse().Take(limit).ToList();
 
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
 
     /// <summary>Saves everything, so a restart continues where reading stopped instead of rescanning.</summary>
     public void Write(BinaryWriter writer)
@@ -184,21 +203,8 @@ public sealed class MetricsAggregate
             writer.Write(count);
         }
 
-        writer.Write(_recentSlow.Count);
-        foreach (var slow in _recentSlow)
-        {
-            writer.Write(slow.LineNumber);
-            writer.Write(slow.Timestamp.UtcTicks);
-            writer.Write(slow.Operation);
-            writer.Write(slow.Status);
-            writer.Write(slow.DurationSeconds);
-            writer.Write(slow.Fields.Count);
-            foreach (var (key, value) in slow.Fields)
-            {
-                writer.Write(key);
-                writer.Write(value);
-            }
-        }
+        WriteRecords(writer, _recentSlow);
+        WriteRecords(writer, _recentFailures);
 
         writer.Write(_recentMalformed.Count);
         foreach (var malformed in _recentMalformed)
@@ -254,6 +260,38 @@ public sealed class MetricsAggregate
             aggregate._malformedByHour[reader.ReadInt64()] = reader.ReadInt64();
         }
 
+        ReadRecords(reader, aggregate._recentSlow, recentSlowCapacity);
+        ReadRecords(reader, aggregate._recentFailures, recentSlowCapacity);
+
+        for (var i = reader.ReadInt32(); i > 0; i--)
+        {
+            Enqueue(aggregate._recentMalformed, new MalformedLine(reader.ReadInt64(), reader.ReadString(), reader.ReadString()), recentMalformedCapacity);
+        }
+
+        return aggregate;
+    }
+
+    private static void WriteRecords(BinaryWriter writer, Queue<SlowOperation> records)
+    {
+        writer.Write(records.Count);
+        foreach (var record in records)
+        {
+            writer.Write(record.LineNumber);
+            writer.Write(record.Timestamp.UtcTicks);
+            writer.Write(record.Operation);
+            writer.Write(record.Status);
+            writer.Write(record.DurationSeconds);
+            writer.Write(record.Fields.Count);
+            foreach (var (key, value) in record.Fields)
+            {
+                writer.Write(key);
+                writer.Write(value);
+            }
+        }
+    }
+
+    private static void ReadRecords(BinaryReader reader, Queue<SlowOperation> records, int capacity)
+    {
         for (var i = reader.ReadInt32(); i > 0; i--)
         {
             var lineNumber = reader.ReadInt64();
@@ -267,15 +305,8 @@ public sealed class MetricsAggregate
                 fields[reader.ReadString()] = reader.ReadString();
             }
 
-            Enqueue(aggregate._recentSlow, new SlowOperation(lineNumber, timestamp, operation, status, duration, fields), recentSlowCapacity);
+            Enqueue(records, new SlowOperation(lineNumber, timestamp, operation, status, duration, fields), capacity);
         }
-
-        for (var i = reader.ReadInt32(); i > 0; i--)
-        {
-            Enqueue(aggregate._recentMalformed, new MalformedLine(reader.ReadInt64(), reader.ReadString(), reader.ReadString()), recentMalformedCapacity);
-        }
-
-        return aggregate;
     }
 
     private static double? Rate(long successes, long failures) =>

@@ -73,6 +73,14 @@ public sealed class MetricsEngine(
         }
     }
 
+    public IReadOnlyList<SlowOperation> Failures(MetricsWindow window, string? operation, string? text, int limit)
+    {
+        lock (_gate)
+        {
+            return _aggregate.RecentFailures(window.Start(clock.GetUtcNow()), operation, text, limit);
+        }
+    }
+
     public IReadOnlyList<MalformedLine> MalformedLines(int limit)
     {
         lock (_gate)

@@ -34,6 +34,7 @@ public sealed record SeriesPoint(DateTimeOffset Start, long Successes, long Fail
     public double? SuccessRate => Successes + Failures == 0 ? null : 100.0 * Successes / (Successes + Failures);
 }
 
+/// <summary>A record kept in full: a slow operation or a failure, with every field the script wrote.</summary>
 public sealed record SlowOperation(long LineNumber, DateTimeOffset Timestamp, string Operation, string Status, double DurationSeconds, IReadOnlyDictionary<string, string> Fields);
 
 public sealed record MalformedLine(long LineNumber, string Reason, string Excerpt);

@@ -95,6 +95,22 @@ public sealed class MetricsEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task Failures_FilteredByOperationAndText_NewestFirst()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var (engine, _) = await StartEngineAsync();
+        Append(Line(now.AddMinutes(-2), "git_push", "failure", 1, ", \"error\": \"Git operation failed: remote unavailable\""),
+            Line(now.AddMinutes(-1), "distribute", "failure", 1, ", \"error\": \"Cannot source module: modules/git_ops.sh\""),
+            Line(now, "git_push", "failure", 1, ", \"error\": \"Git operation failed: push rejected\""),
+            Line(now, "git_push", "success", 1));
+        engine.Poll();
+
+        Assert.Equal([3, 2, 1], engine.Failures(MetricsWindow.All, null, null, 10).Select(f => f.LineNumber));
+        Assert.Equal([3, 1], engine.Failures(MetricsWindow.All, "git_push", null, 10).Select(f => f.LineNumber));
+        Assert.Equal([1], engine.Failures(MetricsWindow.All, null, "REMOTE UNAVAILABLE", 10).Select(f => f.LineNumber));
+    }
+
+    [Fact]
     public async Task Poll_BomCrlfBlankAndOtherStatus_FollowTheContract()
     {
         var now = DateTimeOffset.UtcNow;
