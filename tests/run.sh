@@ -39,7 +39,7 @@ if ! dotnet build OrchestrationMaint.sln -c "$configuration" -nologo -clp:Errors
 fi
 
 run_failed=0
-for project in tests/*/*.csproj; do
+for project in tests/*.Tests/*.csproj tests/*.E2E/*.csproj; do
   name="$(basename "$project" .csproj)"
   echo "Running $name ..."
   # A hung test is reported with a dump after 10 minutes instead of eating CI's whole budget.

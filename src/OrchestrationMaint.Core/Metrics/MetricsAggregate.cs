@@ -19,8 +19,11 @@ public sealed class MetricsAggregate
     private readonly Dictionary<long, long> _malformedByHour = [];
     private readonly List<string> _operations = [];
     private readonly Dictionary<string, int> _operationIndex = new(StringComparer.Ordinal);
-    private readonly Queue<SlowOperation> _recentSlow = new();
-    private readonly Queue<SlowOperation> _recentFailures = new();
+    private readonly List<byte[]> _operationUtf8 = [];
+    private readonly Cell?[] _lastCell = new Cell?[MaxOperations];
+    private readonly long[] _lastHour = new long[MaxOperations];
+    private readonly Queue<KeptRecord> _recentSlow = new();
+    private readonly Queue<KeptRecord> _recentFailures = new();
     private readonly Queue<MalformedLine> _recentMalformed = new();
     private long _lastRecordHour = long.MinValue;
 
@@ -40,35 +43,46 @@ public sealed class MetricsAggregate
 
     public DateTimeOffset? LastRecordAt { get; private set; }
 
-    public void AddRecord(MetricRecord record, long lineNumber, double slowThresholdSeconds)
+    /// <param name="line">The record's line, read again for its other fields only when it is kept in full (slow or failed).</param>
+    public void AddRecord(in MetricScan scan, ReadOnlySpan<byte> line, long lineNumber, double slowThresholdSeconds)
     {
-        var hour = MetricsWindows.FloorHour(record.Timestamp).UtcTicks;
-        var key = (hour, OperationIndex(record.Operation));
-        if (!_cells.TryGetValue(key, out var cell))
+        var ticks = scan.Timestamp.UtcTicks;
+        var hour = ticks - (ticks % TimeSpan.TicksPerHour);
+        var operation = OperationIndex(scan.Operation);
+        // Records arrive in time order: the previous cell of the same operation is nearly always the one.
+        var cell = _lastCell[operation];
+        if (cell is null || _lastHour[operation] != hour)
         {
-            _cells[key] = cell = new Cell();
+            if (!_cells.TryGetValue((hour, operation), out cell))
+            {
+                _cells[(hour, operation)] = cell = new Cell();
+            }
+
+            _lastCell[operation] = cell;
+            _lastHour[operation] = hour;
         }
 
-        switch (record.Status)
+        switch (scan.Status)
         {
             case MetricStatus.Success: cell.Successes++; break;
             case MetricStatus.Failure: cell.Failures++; break;
             default: cell.Other++; break;
         }
 
-        cell.Max = Math.Max(cell.Max, record.DurationSeconds);
-        cell.Durations.Add(record.DurationSeconds);
-        var slow = record.DurationSeconds > slowThresholdSeconds;
-        if (slow || record.Status == MetricStatus.Failure)
+        var duration = scan.DurationSeconds;
+        cell.Max = Math.Max(cell.Max, duration);
+        cell.Durations.Add(duration);
+        var slow = duration > slowThresholdSeconds;
+        if (slow || scan.Status == MetricStatus.Failure)
         {
-            var kept = new SlowOperation(lineNumber, record.Timestamp, record.Operation, record.StatusText, record.DurationSeconds, record.Fields);
+            var kept = new KeptRecord(lineNumber, scan.Timestamp, _operations[operation], Encoding.UTF8.GetString(scan.StatusText), duration, line.ToArray());
             if (slow)
             {
                 cell.Slow++;
                 Enqueue(_recentSlow, kept, RecentSlowCapacity);
             }
 
-            if (record.Status == MetricStatus.Failure)
+            if (scan.Status == MetricStatus.Failure)
             {
                 Enqueue(_recentFailures, kept, RecentSlowCapacity);
             }
@@ -76,9 +90,9 @@ public sealed class MetricsAggregate
 
         Records++;
         _lastRecordHour = hour;
-        if (LastRecordAt is null || record.Timestamp > LastRecordAt)
+        if (LastRecordAt is null || scan.Timestamp > LastRecordAt)
         {
-            LastRecordAt = record.Timestamp;
+            LastRecordAt = scan.Timestamp;
         }
     }
 
@@ -149,14 +163,14 @@ public sealed class MetricsAggregate
     }
 
     /// <summary>The newest slow records first; only the newest <see cref="RecentSlowCapacity"/> are kept in full.</summary>
-    public IReadOnlyList<SlowOperation> RecentSlow(DateTimeOffset? from, string? operation, int limit) =>
+    public IReadOnlyList<KeptRecord> RecentSlow(DateTimeOffset? from, string? operation, int limit) =>
         _recentSlow.Reverse()
             .Where(s => (from is null || s.Timestamp >= from) && (operation is null || s.Operation == operation))
             .Take(limit)
             .ToList();
 
     /// <summary>The newest failure records first, optionally only those whose fields mention <paramref name="text"/>.</summary>
-    public IReadOnlyList<SlowOperation> RecentFailures(DateTimeOffset? from, string? operation, string? text, int limit) =>
+    public IReadOnlyList<KeptRecord> RecentFailures(DateTimeOffset? from, string? operation, string? text, int limit) =>
         _recentFailures.Reverse()
             .Where(f => (from is null || f.Timestamp >= from) && (operation is null || f.Operation == operation)
                 && (string.IsNullOrEmpty(text) || f.Fields.Values.Any(v => v.Contains(text, StringComparison.OrdinalIgnoreCase))))
@@ -165,7 +179,7 @@ public sealed class MetricsAggregate
 
     public IReadOnlyList<MalformedLine> RecentMalformed(int limit) => _recentMalformed.Reverse().Take(limit).ToList();
 
-    private const int FormatVersion = 2;
+    private const int FormatVersion = 3;
 
     /// <summary>Saves everything, so a restart continues where reading stopped instead of rescanning.</summary>
     public void Write(BinaryWriter writer)
@@ -271,7 +285,7 @@ public sealed class MetricsAggregate
         return aggregate;
     }
 
-    private static void WriteRecords(BinaryWriter writer, Queue<SlowOperation> records)
+    private static void WriteRecords(BinaryWriter writer, Queue<KeptRecord> records)
     {
         writer.Write(records.Count);
         foreach (var record in records)
@@ -281,16 +295,12 @@ public sealed class MetricsAggregate
             writer.Write(record.Operation);
             writer.Write(record.Status);
             writer.Write(record.DurationSeconds);
-            writer.Write(record.Fields.Count);
-            foreach (var (key, value) in record.Fields)
-            {
-                writer.Write(key);
-                writer.Write(value);
-            }
+            writer.Write(record.Line.Length);
+            writer.Write(record.Line);
         }
     }
 
-    private static void ReadRecords(BinaryReader reader, Queue<SlowOperation> records, int capacity)
+    private static void ReadRecords(BinaryReader reader, Queue<KeptRecord> records, int capacity)
     {
         for (var i = reader.ReadInt32(); i > 0; i--)
         {
@@ -299,13 +309,8 @@ public sealed class MetricsAggregate
             var operation = reader.ReadString();
             var status = reader.ReadString();
             var duration = reader.ReadDouble();
-            var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-            for (var f = reader.ReadInt32(); f > 0; f--)
-            {
-                fields[reader.ReadString()] = reader.ReadString();
-            }
-
-            Enqueue(records, new SlowOperation(lineNumber, timestamp, operation, status, duration, fields), capacity);
+            var line = reader.ReadBytes(reader.ReadInt32());
+            Enqueue(records, new KeptRecord(lineNumber, timestamp, operation, status, duration, line), capacity);
         }
     }
 
@@ -328,6 +333,20 @@ public sealed class MetricsAggregate
             totals.Slow);
     }
 
+    private int OperationIndex(ReadOnlySpan<byte> utf8)
+    {
+        // A target has a handful of operations: comparing bytes beats decoding and hashing a name per record.
+        for (var i = 0; i < _operationUtf8.Count && i < 16; i++)
+        {
+            if (utf8.SequenceEqual(_operationUtf8[i]))
+            {
+                return i;
+            }
+        }
+
+        return OperationIndex(Encoding.UTF8.GetString(utf8));
+    }
+
     private int OperationIndex(string operation)
     {
         if (_operationIndex.TryGetValue(operation, out var index))
@@ -345,6 +364,7 @@ public sealed class MetricsAggregate
         }
 
         _operations.Add(operation);
+        _operationUtf8.Add(Encoding.UTF8.GetBytes(operation));
         return _operationIndex[operation] = _operations.Count - 1;
     }
 

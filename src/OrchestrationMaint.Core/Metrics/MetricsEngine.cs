@@ -65,7 +65,7 @@ public sealed class MetricsEngine(
         }
     }
 
-    public IReadOnlyList<SlowOperation> SlowOperations(MetricsWindow window, string? operation, int limit)
+    public IReadOnlyList<KeptRecord> SlowOperations(MetricsWindow window, string? operation, int limit)
     {
         lock (_gate)
         {
@@ -73,7 +73,7 @@ public sealed class MetricsEngine(
         }
     }
 
-    public IReadOnlyList<SlowOperation> Failures(MetricsWindow window, string? operation, string? text, int limit)
+    public IReadOnlyList<KeptRecord> Failures(MetricsWindow window, string? operation, string? text, int limit)
     {
         lock (_gate)
         {
@@ -164,7 +164,16 @@ public sealed class MetricsEngine(
             if (identity.Size > _reader.Offset)
             {
                 using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1, FileOptions.SequentialScan);
-                changed |= _reader.ReadAppended(stream, OnLine) > 0;
+                // One lock for a batch of lines, not one per line; OnLine lets readers in every few thousand.
+                _gate.Enter();
+                try
+                {
+                    changed |= _reader.ReadAppended(stream, OnLine) > 0;
+                }
+                finally
+                {
+                    _gate.Exit();
+                }
             }
 
             FileStatus = new MetricsFileStatus(MetricsFileState.Reading, "Reading logs/metrics.jsonl.", _reader.LinesRead, _reader.Offset, now);
@@ -292,15 +301,19 @@ public sealed class MetricsEngine(
         logger.LogInformation("Continuing {Path} from line {Line} (byte {Offset}) saved at {SavedAt:u}", FilePath, saved.LinesRead + 1, saved.Offset, saved.SavedAt);
     }
 
+    /// <summary>Called with <see cref="_gate"/> held.</summary>
     private void OnLine(ReadOnlySpan<byte> line, long lineNumber, bool isOversized)
     {
+        if ((lineNumber & 0x1FFF) == 0)
+        {
+            // A long read must not hold the dashboard back: let waiting readers in.
+            _gate.Exit();
+            _gate.Enter();
+        }
+
         if (isOversized)
         {
-            lock (_gate)
-            {
-                _aggregate.AddMalformed(lineNumber, $"longer than {_reader.MaxLineBytes} bytes", line);
-            }
-
+            _aggregate.AddMalformed(lineNumber, $"longer than {_reader.MaxLineBytes} bytes", line);
             return;
         }
 
@@ -309,22 +322,19 @@ public sealed class MetricsEngine(
             line = line[..^1];
         }
 
-        var result = MetricLineParser.Parse(line);
-        if (result.IsBlank)
+        var outcome = MetricLineParser.Scan(line, out var scan, out var error);
+        if (outcome == ScanOutcome.Blank)
         {
             return;
         }
 
-        lock (_gate)
+        if (outcome == ScanOutcome.Record)
         {
-            if (result.Record is { } record)
-            {
-                _aggregate.AddRecord(record, lineNumber, _slowThreshold);
-            }
-            else
-            {
-                _aggregate.AddMalformed(lineNumber, result.Error!, line);
-            }
+            _aggregate.AddRecord(scan, line, lineNumber, _slowThreshold);
+        }
+        else
+        {
+            _aggregate.AddMalformed(lineNumber, error!, line);
         }
     }
 

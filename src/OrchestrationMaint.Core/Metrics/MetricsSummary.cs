@@ -34,7 +34,27 @@ public sealed record SeriesPoint(DateTimeOffset Start, long Successes, long Fail
     public double? SuccessRate => Successes + Failures == 0 ? null : 100.0 * Successes / (Successes + Failures);
 }
 
-/// <summary>A record kept in full: a slow operation or a failure, with every field the script wrote.</summary>
-public sealed record SlowOperation(long LineNumber, DateTimeOffset Timestamp, string Operation, string Status, double DurationSeconds, IReadOnlyDictionary<string, string> Fields);
+/// <summary>
+/// A record kept in full (slow or failed). Its other fields are parsed from the line the first time
+/// they are asked for: ingestion keeps only the bytes, since most kept records are never shown.
+/// </summary>
+public sealed class KeptRecord(long lineNumber, DateTimeOffset timestamp, string operation, string status, double durationSeconds, byte[] line)
+{
+    private IReadOnlyDictionary<string, string>? _fields;
+
+    public long LineNumber => lineNumber;
+
+    public DateTimeOffset Timestamp => timestamp;
+
+    public string Operation => operation;
+
+    public string Status => status;
+
+    public double DurationSeconds => durationSeconds;
+
+    public IReadOnlyDictionary<string, string> Fields => _fields ??= MetricLineParser.ReadFields(line);
+
+    internal byte[] Line => line;
+}
 
 public sealed record MalformedLine(long LineNumber, string Reason, string Excerpt);

@@ -53,7 +53,7 @@ public static class StatusApi
             disk));
     }
 
-    private static Results<Ok<List<SlowOperation>>, ProblemHttpResult> GetSlow(string? window, int? limit, string? operation, MetricsEngine engine)
+    private static Results<Ok<List<KeptRecord>>, ProblemHttpResult> GetSlow(string? window, int? limit, string? operation, MetricsEngine engine)
     {
         if (!TryWindow(window, out var parsed, out var problem))
         {

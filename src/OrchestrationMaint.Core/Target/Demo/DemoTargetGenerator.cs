@@ -165,8 +165,18 @@ public sealed class DemoTargetGenerator(TimeProvider clock)
         var logs = Path.Combine(target, "logs");
         Directory.CreateDirectory(logs);
         var to = clock.GetUtcNow();
-        var from = to.AddDays(-options.HistoryDays);
-        var count = options.HistoryRecords;
+        using var metrics = File.Create(Path.Combine(logs, "metrics.jsonl"));
+        using var performance = File.Create(Path.Combine(logs, "performance.log"));
+        return WriteHistory(metrics, performance, to.AddDays(-options.HistoryDays), to, options.HistoryRecords, random);
+    }
+
+    /// <summary>
+    /// Realistic metrics (and the matching performance-log lines, when a stream is given) spread evenly
+    /// from <paramref name="from"/> to <paramref name="to"/>, with eight malformed lines and two blank
+    /// ones among them. Also what the benchmarks use to make files of any size.
+    /// </summary>
+    public static DemoTargetSummary WriteHistory(Stream metricsStream, Stream? performanceStream, DateTimeOffset from, DateTimeOffset to, int count, Random random)
+    {
         var step = (to - from).Ticks / Math.Max(1, count);
         // One bad morning nine days ago: origin unreachable for two hours.
         var outageStart = new DateTimeOffset(to.UtcDateTime.Date, TimeSpan.Zero).AddDays(-9).AddHours(10);
@@ -175,15 +185,15 @@ public sealed class DemoTargetGenerator(TimeProvider clock)
         var malformed = DemoMetricsFaker.MalformedSamples(to.AddDays(-3));
         int failures = 0, slow = 0, nextMalformed = 0;
 
-        using var metrics = new StreamWriter(Path.Combine(logs, "metrics.jsonl"), append: false, Utf8NoBom, bufferSize: 1 << 16) { NewLine = "\n" };
-        using var performance = new StreamWriter(Path.Combine(logs, "performance.log"), append: false, Utf8NoBom, bufferSize: 1 << 16) { NewLine = "\n" };
+        using var metrics = new StreamWriter(metricsStream, Utf8NoBom, bufferSize: 1 << 16) { NewLine = "\n" };
+        using var performance = performanceStream is null ? null : new StreamWriter(performanceStream, Utf8NoBom, bufferSize: 1 << 16) { NewLine = "\n" };
         for (var i = 0; i < count; i++)
         {
             var timestamp = from.AddTicks((i * step) + (long)(random.NextDouble() * step * 0.9));
             var boost = timestamp >= outageStart && timestamp < outageEnd ? 0.4 : 0;
             var (metric, perf) = faker.Next(timestamp, boost);
             metrics.WriteLine(metric);
-            performance.WriteLine(perf);
+            performance?.WriteLine(perf);
             failures += faker.LastWasFailure ? 1 : 0;
             slow += faker.LastWasSlow ? 1 : 0;
 
