@@ -48,6 +48,7 @@ public static class CoreServiceCollectionExtensions
         services.AddHostedService(provider => provider.GetRequiredService<TargetStatusMonitor>());
         services.AddSingleton<MetricsEngine>();
         services.AddHostedService(provider => provider.GetRequiredService<MetricsEngine>());
+        services.AddSingleton<IChangeSource>(provider => provider.GetRequiredService<MetricsEngine>());
         // The health checks, in the order the dashboard shows them.
         services.AddSingleton<ITargetCheck, MainScriptCheck>();
         services.AddSingleton<ITargetCheck, ModulesCheck>();

@@ -39,6 +39,9 @@ public sealed class DashboardTests : IAsyncLifetime
         await Expect(page.GetByTestId("success-rate").Locator(".mud-error-text")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("slow-table")).ToContainTextAsync("node-e2e");
         await Expect(page.GetByTestId("slow-table")).ToContainTextAsync("42.50 s");
+        // The app bar follows within seconds: the success-rate check runs again when the metrics change.
+        await Expect(page.GetByTestId("target-badge")).ToHaveAttributeAsync("data-health", "Unhealthy", new() { Timeout = 15_000 });
+        await Expect(page.Locator("[data-check=success-rate]")).ToHaveAttributeAsync("data-status", "Unhealthy");
         Assert.Equal(0, navigations);
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserApp.ScreenshotDirectory, "dashboard-outage.png"), FullPage = true });
     }

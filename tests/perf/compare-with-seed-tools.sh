@@ -29,7 +29,10 @@ awk_lines=$(awk -F'"duration_seconds": ' '$2 > 10 {print}' "$work/1m.jsonl" | wc
 # Each line on its own (a malformed one is skipped, not fatal), counted as the contract says.
 jq_program='reduce inputs as $line ({records: 0, success: 0, failure: 0, slow: 0, malformed: 0};
   ($line | try fromjson catch null) as $r
-  | if ($r | type) != "object" then (if ($line | test("^\\s*$")) then . else .malformed += 1 end)
+  | if ($r | type) != "object" or ($r.timestamp | type) != "string" or (($r.timestamp | fromdateiso8601?) == null)
+       or ($r.operation | type) != "string" or $r.operation == "" or ($r.status | type) != "string"
+       or ((($r.duration_seconds | tonumber?) // -1) < 0)
+    then (if ($line | test("^\\s*$")) then . else .malformed += 1 end)
     else .records += 1
     | (($r.status // "") | ascii_downcase) as $s
     | if $s == "success" then .success += 1 elif $s == "failure" then .failure += 1 else . end

@@ -9,11 +9,14 @@ namespace OrchestrationMaint.Core.Health;
 
 /// <summary>
 /// Runs every <see cref="ITargetCheck"/> once a minute and on demand, all side by side, each under
-/// its own timeout, and keeps the latest result of each for the dashboard and the API.
+/// its own timeout, and keeps the latest result of each for the dashboard and the API. The checks
+/// that judge the live metrics also run again (at most every two seconds) when the metrics change,
+/// so a collapsing success rate turns the app bar red at once.
 /// </summary>
-public sealed class HealthMonitor(IEnumerable<ITargetCheck> checks, TargetLocation location, TimeProvider clock, ILogger<HealthMonitor> logger) : BackgroundService
+public sealed class HealthMonitor(IEnumerable<ITargetCheck> checks, TargetLocation location, IChangeSource metrics, TimeProvider clock, ILogger<HealthMonitor> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan MetricsRecheckDelay = TimeSpan.FromSeconds(2);
 
     private readonly IReadOnlyList<ITargetCheck> _checks = [.. checks];
     private readonly SemaphoreSlim _runGate = new(1, 1);
@@ -34,17 +37,28 @@ public sealed class HealthMonitor(IEnumerable<ITargetCheck> checks, TargetLocati
     }
 
     /// <summary>Runs every check now (a run already in progress is awaited, not duplicated).</summary>
-    public async Task<IReadOnlyList<CheckResult>> RunAllAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<CheckResult>> RunAllAsync(CancellationToken cancellationToken) => RunAsync(_checks, cancellationToken);
+
+    private async Task<IReadOnlyList<CheckResult>> RunAsync(IReadOnlyList<ITargetCheck> selected, CancellationToken cancellationToken)
     {
-        await _runGate.WaitAsync(cancellationToken);
+        // Full runs take turns; the quick metric rechecks never wait behind a slow git or script check.
+        var gated = selected.Count == _checks.Count;
+        if (gated)
+        {
+            await _runGate.WaitAsync(cancellationToken);
+        }
+
         try
         {
-            var results = await Task.WhenAll(_checks.Select(check => RunOneAsync(check, cancellationToken)));
-            _results = results.ToImmutableDictionary(r => r.Key);
+            var results = await Task.WhenAll(selected.Select(check => RunOneAsync(check, cancellationToken)));
+            ImmutableInterlocked.Update(ref _results, current => current.SetItems(results.Select(r => KeyValuePair.Create(r.Key, r))));
         }
         finally
         {
-            _runGate.Release();
+            if (gated)
+            {
+                _runGate.Release();
+            }
         }
 
         foreach (var subscriber in _subscribers)
@@ -64,6 +78,28 @@ public sealed class HealthMonitor(IEnumerable<ITargetCheck> checks, TargetLocati
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var metricChecks = _checks.Where(c => c.FollowsMetrics).ToList();
+        var recheckPending = 0;
+        using var subscription = metrics.Subscribe(() =>
+        {
+            if (metricChecks.Count == 0 || Interlocked.Exchange(ref recheckPending, 1) == 1)
+            {
+                return;
+            }
+
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await Task.Delay(MetricsRecheckDelay, clock, stoppingToken);
+                    Volatile.Write(ref recheckPending, 0);
+                    await RunAsync(metricChecks, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }, stoppingToken);
+        });
         using var timer = new PeriodicTimer(Interval, clock);
         do
         {

@@ -35,5 +35,8 @@ public interface ITargetCheck
 
     TimeSpan Timeout => TimeSpan.FromSeconds(10);
 
+    /// <summary>Judges the live metrics only (no I/O): run again whenever the metrics change, not just once a minute.</summary>
+    bool FollowsMetrics => false;
+
     Task<CheckOutcome> RunAsync(string root, CancellationToken cancellationToken);
 }

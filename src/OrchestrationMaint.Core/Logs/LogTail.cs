@@ -15,14 +15,26 @@ public sealed class LogTail(string path)
     /// <summary>The tail is never read further back than this, whatever the lines look like.</summary>
     private const int MaxTailBytes = 4 * 1024 * 1024;
 
+    // A page's timer and its buttons may read at once: one read at a time keeps the offset right.
+    private readonly Lock _gate = new();
     private long _offset = -1;
     private long _length;
+    private Metrics.FileIdentity _identity;
 
     public string Path { get; } = path;
 
     /// <summary>The last <paramref name="maxLines"/> complete lines; also where <see cref="ReadAppended"/> continues.</summary>
     public IReadOnlyList<string> ReadTail(int maxLines)
     {
+        lock (_gate)
+        {
+            return ReadTailCore(maxLines);
+        }
+    }
+
+    private IReadOnlyList<string> ReadTailCore(int maxLines)
+    {
+        _identity = Metrics.FileIdentity.Of(Path);
         using var stream = Open();
         if (stream is null)
         {
@@ -47,12 +59,17 @@ public sealed class LogTail(string path)
             blocks.Insert(0, block);
         }
 
-        var text = Encoding.UTF8.GetString(blocks.SelectMany(b => b).ToArray());
-        var lastNewline = text.LastIndexOf('\n');
-        // An incomplete last line waits for its newline, as in the metrics file.
-        var complete = lastNewline < 0 ? "" : text[..lastNewline];
-        _offset = end - Encoding.UTF8.GetByteCount(text[(lastNewline + 1)..]);
-        var lines = complete.Split('\n');
+        var bytes = blocks.SelectMany(b => b).ToArray();
+        // An incomplete last line waits for its newline, as in the metrics file. Offsets come from the
+        // raw bytes: decoding a cut UTF-8 sequence and encoding it again would miscount them.
+        var lastNewline = Array.LastIndexOf(bytes, (byte)'\n');
+        _offset = position + lastNewline + 1;
+        var lines = Encoding.UTF8.GetString(bytes, 0, Math.Max(0, lastNewline)).Split('\n');
+        if (lastNewline < 0)
+        {
+            return [];
+        }
+
         if (position > 0)
         {
             lines = lines[1..];
@@ -64,15 +81,24 @@ public sealed class LogTail(string path)
     /// <summary>Complete lines appended since the last read; after truncation or replacement, the new tail.</summary>
     public IReadOnlyList<string> ReadAppended(int maxLines)
     {
+        lock (_gate)
+        {
+            return ReadAppendedCore(maxLines);
+        }
+    }
+
+    private IReadOnlyList<string> ReadAppendedCore(int maxLines)
+    {
         using var stream = Open();
         if (stream is null)
         {
             return [];
         }
 
-        if (_offset < 0 || stream.Length < _offset || stream.Length < _length)
+        // Shrunk, or another file under the same name (rotated, replaced): start again from its tail.
+        if (_offset < 0 || stream.Length < _offset || stream.Length < _length || !Metrics.FileIdentity.Of(Path).IsSameFileAs(_identity))
         {
-            return ReadTail(maxLines);
+            return ReadTailCore(maxLines);
         }
 
         _length = stream.Length;

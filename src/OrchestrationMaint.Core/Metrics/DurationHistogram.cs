@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace OrchestrationMaint.Core.Metrics;
 
 /// <summary>
@@ -23,6 +25,7 @@ public sealed class DurationHistogram
 
     public void Add(double seconds) => Add(BinOf(seconds), 1);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(int bin, long count)
     {
         var index = Array.BinarySearch(_bins, 0, _length, bin);

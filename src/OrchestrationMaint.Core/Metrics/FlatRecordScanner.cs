@@ -147,16 +147,27 @@ internal static class FlatRecordScanner
             return false;
         }
 
-        var rest = line[(i + 1)..];
-        var end = rest.IndexOfAny((byte)'"', (byte)'\\');
-        if (end < 0 || rest[end] == '\\' || rest[..end].IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0)
+        // Field names and values are short: a plain loop beats vectorised searches started per string.
+        var j = i + 1;
+        while (j < line.Length)
         {
-            return false;
+            var b = line[j];
+            if (b == '"')
+            {
+                value = line[(i + 1)..j];
+                i = j + 1;
+                return true;
+            }
+
+            if (b == '\\' || b < 0x20)
+            {
+                return false;
+            }
+
+            j++;
         }
 
-        value = rest[..end];
-        i += end + 2;
-        return true;
+        return false;
     }
 
     /// <summary>A JSON number (strict grammar) or true, false, null.</summary>

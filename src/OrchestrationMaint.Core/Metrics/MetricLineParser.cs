@@ -105,6 +105,11 @@ public static class MetricLineParser
             // A string escape that is not valid text, such as a lone "\uD800".
             error = "a string holds an invalid escape";
         }
+        catch (ArgumentException ex)
+        {
+            // A value out of range for .NET (a date before year 1 after its offset is applied): bad data, not a crash.
+            error = $"a value is out of range ({ex.GetType().Name})";
+        }
 
         return error is null ? ScanOutcome.Record : ScanOutcome.Malformed;
     }
@@ -172,6 +177,12 @@ public static class MetricLineParser
             else
             {
                 reader.Read();
+            }
+
+            // A container where a scalar belongs (or any other field's value) is stepped over whole,
+            // so that its inner keys are never mistaken for the record's own.
+            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
                 reader.Skip();
             }
         }
@@ -220,7 +231,8 @@ public static class MetricLineParser
         if (text.Length != 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != 'Z'
             || !TwoDigits(text, 0, out var century) || !TwoDigits(text, 2, out var yy) || !TwoDigits(text, 5, out var month) || !TwoDigits(text, 8, out var day)
             || !TwoDigits(text, 11, out var hour) || !TwoDigits(text, 14, out var minute) || !TwoDigits(text, 17, out var second)
-            || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth((century * 100) + yy is var year and > 0 ? year : 1, month) || hour > 23 || minute > 59 || second > 59)
+            || (century * 100) + yy is < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth((century * 100) + yy, month)
+            || hour > 23 || minute > 59 || second > 59)
         {
             return false;
         }
@@ -248,11 +260,6 @@ public static class MetricLineParser
         };
         if (!parsed)
         {
-            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
-            {
-                reader.Skip();
-            }
-
             error = "\"duration_seconds\" is not a number";
             return false;
         }
@@ -274,9 +281,17 @@ public static class MetricLineParser
         using var document = JsonDocument.ParseValue(ref reader);
         foreach (var property in document.RootElement.EnumerateObject())
         {
-            if (property.Name is not ("timestamp" or "operation" or "status" or "duration_seconds"))
+            try
             {
-                fields[property.Name] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
+                if (property.Name is not ("timestamp" or "operation" or "status" or "duration_seconds"))
+                {
+                    fields[property.Name] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // A lone surrogate escape: show the field as written rather than fail the page.
+                fields[$"field {fields.Count + 1}"] = property.Value.GetRawText();
             }
         }
 

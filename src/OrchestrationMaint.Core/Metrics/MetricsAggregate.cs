@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace OrchestrationMaint.Core.Metrics;
@@ -14,6 +15,7 @@ public sealed class MetricsAggregate
     public const int MaxOperations = 256;
     public const string OverflowOperation = "(other operations)";
     private const int ExcerptChars = 200;
+    private const int KeptLineBytes = 16 * 1024;
 
     private readonly Dictionary<(long Hour, int Operation), Cell> _cells = [];
     private readonly Dictionary<long, long> _malformedByHour = [];
@@ -44,6 +46,7 @@ public sealed class MetricsAggregate
     public DateTimeOffset? LastRecordAt { get; private set; }
 
     /// <param name="line">The record's line, read again for its other fields only when it is kept in full (slow or failed).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddRecord(in MetricScan scan, ReadOnlySpan<byte> line, long lineNumber, double slowThresholdSeconds)
     {
         var ticks = scan.Timestamp.UtcTicks;
@@ -75,7 +78,9 @@ public sealed class MetricsAggregate
         var slow = duration > slowThresholdSeconds;
         if (slow || scan.Status == MetricStatus.Failure)
         {
-            var kept = new KeptRecord(lineNumber, scan.Timestamp, _operations[operation], Encoding.UTF8.GetString(scan.StatusText), duration, line.ToArray());
+            // A kept record holds its line for the fields shown later, up to a bound, so 20,000 of them stay small.
+            var kept = new KeptRecord(lineNumber, scan.Timestamp, _operations[operation], Encoding.UTF8.GetString(scan.StatusText), duration,
+                line.Length <= KeptLineBytes ? line.ToArray() : []);
             if (slow)
             {
                 cell.Slow++;

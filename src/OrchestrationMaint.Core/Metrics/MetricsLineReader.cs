@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace OrchestrationMaint.Core.Metrics;
 
@@ -35,6 +36,7 @@ public sealed class MetricsLineReader(int maxLineBytes)
 
     /// <summary>Hands out each complete line after <see cref="Offset"/> (without its '\n'; oversized lines as null).</summary>
     /// <returns>The number of lines handed out.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long ReadAppended(Stream file, LineHandler onLine)
     {
         var before = LinesRead;
@@ -69,12 +71,12 @@ public sealed class MetricsLineReader(int maxLineBytes)
                     }
                     else if (_carryLength == 0)
                     {
-                        onLine(StripBom(tail), LinesRead, isOversized: false);
+                        onLine(tail, LinesRead, isOversized: false);
                     }
                     else
                     {
                         Hold(tail);
-                        onLine(StripBom(_carry.AsSpan(0, _carryLength)), LinesRead, isOversized: false);
+                        onLine(_carry.AsSpan(0, _carryLength), LinesRead, isOversized: false);
                     }
 
                     Offset += lineLength + 1;
@@ -92,9 +94,6 @@ public sealed class MetricsLineReader(int maxLineBytes)
 
         return LinesRead - before;
     }
-
-    private ReadOnlySpan<byte> StripBom(ReadOnlySpan<byte> line) =>
-        LinesRead == 1 && line.StartsWith("\uFEFF"u8) ? line[3..] : line;
 
     private void Hold(ReadOnlySpan<byte> part)
     {

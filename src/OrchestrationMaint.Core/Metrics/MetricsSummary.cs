@@ -52,7 +52,9 @@ public sealed class KeptRecord(long lineNumber, DateTimeOffset timestamp, string
 
     public double DurationSeconds => durationSeconds;
 
-    public IReadOnlyDictionary<string, string> Fields => _fields ??= MetricLineParser.ReadFields(line);
+    public IReadOnlyDictionary<string, string> Fields => _fields ??= line.Length == 0
+        ? new Dictionary<string, string> { ["note"] = "line too long to keep its other fields" }
+        : MetricLineParser.ReadFields(line);
 
     internal byte[] Line => line;
 }

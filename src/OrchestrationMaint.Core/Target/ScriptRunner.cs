@@ -32,6 +32,10 @@ public static class ScriptRunner
             info.ArgumentList.Add(argument);
         }
 
+        // Nothing run from here may wait for a person: git must fail instead of asking for a password.
+        info.Environment["GIT_TERMINAL_PROMPT"] = "0";
+        info.Environment["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes -o ConnectTimeout=10";
+
         var output = new StringBuilder();
         var truncated = false;
         void Collect(string? line)
@@ -72,13 +76,22 @@ public static class ScriptRunner
         {
             timedOut = !cancellationToken.IsCancellationRequested;
             process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
+            // A grandchild that escaped the kill can hold the output pipes open: do not wait for them for ever.
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                await process.WaitForExitAsync(grace.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
         }
 
         lock (output)
         {
-            return new ScriptResult(timedOut ? null : process.ExitCode, output.ToString(), timedOut, truncated, Stopwatch.GetElapsedTime(started));
+            return new ScriptResult(timedOut || !process.HasExited ? null : process.ExitCode, output.ToString(), timedOut, truncated, Stopwatch.GetElapsedTime(started));
         }
     }
 }

@@ -40,8 +40,7 @@ public sealed class PrometheusExporter
             }
 
             threshold.Set(engine.SlowThresholdSeconds);
-            var status = target.Current;
-            disk.Set(status.IsReachable ? DiskMeasurements.Measure(status.Root).UsedPercent : double.NaN);
+            disk.Set(DiskMeasurements.TryMeasure(target.Current.Root)?.UsedPercent ?? double.NaN);
             foreach (var result in health.Results)
             {
                 check.WithLabels(result.Key).Set(result.Status switch { HealthStatus.Healthy => 0, HealthStatus.Degraded => 1, _ => 2 });

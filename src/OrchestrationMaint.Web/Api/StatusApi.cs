@@ -39,12 +39,9 @@ public static class StatusApi
         }
 
         var status = target.Current;
-        DiskDto? disk = null;
-        if (status.IsReachable)
-        {
-            var measured = DiskMeasurements.Measure(status.Root);
-            disk = new DiskDto(Math.Round(measured.UsedPercent, 2), measured.FreeBytes, measured.TotalBytes, measured.LogsBytes, measured.BackupsBytes);
-        }
+        var disk = DiskMeasurements.TryMeasure(status.Root) is { } measured
+            ? new DiskDto(Math.Round(measured.UsedPercent, 2), measured.FreeBytes, measured.TotalBytes, measured.LogsBytes, measured.BackupsBytes)
+            : null;
 
         return TypedResults.Ok(new StatusDto(
             new TargetDto(status.Root, status.Name, status.IsReachable, status.Problem),

@@ -18,6 +18,11 @@ public sealed class HealthMonitorTests
         public Task<CheckOutcome> RunAsync(string root, CancellationToken cancellationToken) => run(cancellationToken);
     }
 
+    private sealed class NoChanges : IChangeSource
+    {
+        public IDisposable Subscribe(Action onChange) => new Unsubscriber(() => { });
+    }
+
     [Fact]
     public async Task RunAll_OneCheckHangsAndOneThrows_TheOthersStillReport()
     {
@@ -29,7 +34,7 @@ public sealed class HealthMonitorTests
                 new FakeCheck("throws", _ => throw new InvalidOperationException("boom")),
                 new FakeCheck("fine", _ => Task.FromResult(CheckOutcome.Healthy("all good"))),
             ],
-            TestTarget.Location(temp.Path, temp.Path), TimeProvider.System, NullLogger<HealthMonitor>.Instance);
+            TestTarget.Location(temp.Path, temp.Path), new NoChanges(), TimeProvider.System, NullLogger<HealthMonitor>.Instance);
 
         var started = DateTime.UtcNow;
         var results = await monitor.RunAllAsync(TestContext.Current.CancellationToken);

@@ -65,6 +65,19 @@ public sealed class LogTailTests : IDisposable
     }
 
     [Fact]
+    public void ReadAppended_FileReplacedByALargerOne_StartsFromTheNewFile()
+    {
+        Write("old 1\n", append: false);
+        var tail = new LogTail(LogPath);
+        tail.ReadTail(10);
+
+        File.WriteAllText(LogPath + ".new", "new 1\nnew 2\nnew 3\n");
+        File.Move(LogPath + ".new", LogPath, overwrite: true);
+
+        Assert.Equal(["new 1", "new 2", "new 3"], tail.ReadAppended(10));
+    }
+
+    [Fact]
     public void ReadTailAndAppended_HugeLine_AreCutNotLoaded()
     {
         Write("first\n" + new string('x', 10 * 1024 * 1024) + "\nlast\n", append: false);

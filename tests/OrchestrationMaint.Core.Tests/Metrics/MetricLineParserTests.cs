@@ -74,6 +74,9 @@ public sealed class MetricLineParserTests
     [InlineData("{\"timestamp\": \"2026-11-28T09:00:03Z\", \"operation\": \"\", \"status\": \"success\", \"duration_seconds\": 1}", "\"operation\" is missing")]
     [InlineData("{\"timestamp\": \"2026-11-28T09:00:03Z\", \"operation\": \"x\", \"status\": 1, \"duration_seconds\": 1}", "\"status\" is missing or not a string")]
     [InlineData("{\"timestamp\": \"2026-11-28T09:00:03Z\", \"operation\": \"x\", \"status\": \"success\", \"duration_seconds\": 1} trailing", "text follows")]
+    [InlineData("{\"timestamp\": \"0000-01-01T00:00:00Z\", \"operation\": \"x\", \"status\": \"success\", \"duration_seconds\": 1}", "timestamp")]
+    [InlineData("{\"timestamp\": \"2026-11-28T09:00:03Z\", \"status\": \"success\", \"duration_seconds\": 1, \"operation\": {\"operation\": \"x\"}}", "\"operation\" is missing")]
+    [InlineData("{\"timestamp\": \"2026-11-28T09:00:03Z\", \"operation\": \"x\", \"duration_seconds\": 1, \"status\": [\"failure\"]}", "\"status\" is missing")]
     public void Parse_MalformedLine_SaysWhy(string line, string reason)
     {
         var result = Parse(line);

@@ -71,6 +71,39 @@ public sealed class MetricsEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task Poll_BigColdFile_EqualsTruthAndKeepsLineNumbers()
+    {
+        Directory.CreateDirectory(Path.Combine(Root, "logs"));
+        using (var file = File.Create(MetricsPath))
+        {
+            DemoTargetGenerator.WriteHistory(file, null, DateTimeOffset.UtcNow.AddDays(-30), DateTimeOffset.UtcNow, 150_000, new Random(3));
+        }
+
+        var (engine, _) = await StartEngineAsync();
+
+        engine.Poll();
+
+        foreach (var window in Enum.GetValues<MetricsWindow>())
+        {
+            AssertMatchesTruth(engine, MetricsPath, window);
+        }
+
+        var lines = File.ReadAllLines(MetricsPath);
+        var expectedMalformed = lines.Select((line, i) => (Line: line, Number: i + 1L))
+            .Where(l => MetricLineParser.Parse(System.Text.Encoding.UTF8.GetBytes(l.Line)).Error is not null)
+            .Select(l => l.Number).Reverse();
+        Assert.Equal(expectedMalformed, engine.MalformedLines(100).Select(m => m.LineNumber));
+        var newestSlow = engine.SlowOperations(MetricsWindow.All, null, 1).Single();
+        Assert.Equal(newestSlow.Operation, MetricLineParser.Parse(System.Text.Encoding.UTF8.GetBytes(lines[newestSlow.LineNumber - 1])).Record!.Operation);
+        Assert.Equal(lines.Length, engine.FileStatus.LinesRead);
+
+        File.AppendAllText(MetricsPath, Line(DateTimeOffset.UtcNow, "after", "success", 1) + "\n");
+        engine.Poll();
+        Assert.Equal(lines.Length + 1, engine.FileStatus.LinesRead);
+        AssertMatchesTruth(engine, MetricsPath, MetricsWindow.All);
+    }
+
+    [Fact]
     public async Task Poll_AppendedLinesAndAPartialLast_CountsEachCompleteLineOnce()
     {
         var now = DateTimeOffset.UtcNow;
@@ -126,6 +159,23 @@ public sealed class MetricsEngineTests : IDisposable
         var malformed = Assert.Single(engine.MalformedLines(10));
         Assert.Equal(5, malformed.LineNumber);
         Assert.Equal("not json", malformed.Excerpt);
+    }
+
+    [Fact]
+    public async Task Poll_OutOfRangeDateThenAGoodLine_CountsBothAndMovesOn()
+    {
+        var (engine, _) = await StartEngineAsync();
+        Append("{\"timestamp\": \"0000-01-01T00:00:00Z\", \"operation\": \"a\", \"status\": \"success\", \"duration_seconds\": 1}",
+            "{\"timestamp\": \"0001-01-01T00:30:00+01:00\", \"operation\": \"a\", \"status\": \"success\", \"duration_seconds\": 1}",
+            Line(DateTimeOffset.UtcNow, "a", "failure", 1, ", \"error\": \"\\ud800\""));
+
+        engine.Poll();
+
+        var summary = engine.Summarize(MetricsWindow.All);
+        Assert.Equal(1, summary.Records);
+        Assert.Equal(2, summary.MalformedLines);
+        Assert.False(engine.Poll(), "the file was read to its end: nothing is read again");
+        Assert.Equal("\"\\ud800\"", Assert.Single(engine.Failures(MetricsWindow.All, null, null, 10)).Fields.Values.Single());
     }
 
     [Fact]

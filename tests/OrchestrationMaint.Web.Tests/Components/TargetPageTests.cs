@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
+using OrchestrationMaint.Core.Health;
 using OrchestrationMaint.Core.Persistence;
 using OrchestrationMaint.Core.Target;
 using OrchestrationMaint.Core.Target.Demo;
@@ -35,6 +36,7 @@ public sealed class TargetPageTests : IAsyncDisposable
         _context.Services.AddSingleton(new DemoSimulator(location, demo, TimeProvider.System, NullLogger<DemoSimulator>.Instance));
         _context.Services.AddSingleton(demo);
         _context.Services.AddSingleton(_monitor);
+        _context.Services.AddSingleton(new HealthMonitor([], location, new NoChanges(), TimeProvider.System, NullLogger<HealthMonitor>.Instance));
     }
 
     [Fact]
@@ -77,6 +79,11 @@ public sealed class TargetPageTests : IAsyncDisposable
         Assert.Equal(TargetLayout.Entries.Count, page.FindAll("td[data-state=Present]").Count);
     }
 
+
+    private sealed class NoChanges : OrchestrationMaint.Core.IChangeSource
+    {
+        public IDisposable Subscribe(Action onChange) => new OrchestrationMaint.Core.Unsubscriber(() => { });
+    }
 
     [Fact]
     public void MainLayout_TargetChangesWhileOpen_BadgeAndPageFollowWithoutReload()

@@ -48,7 +48,14 @@ public sealed class ConfigCheck : ITargetCheck
     {
         try
         {
-            var length = new FileInfo(file).Length;
+            var identity = Metrics.FileIdentity.Of(file);
+            if (identity.Kind != Metrics.FileKind.Regular)
+            {
+                // A FIFO would block the read for ever.
+                return "not a regular file, not read";
+            }
+
+            var length = identity.Size;
             if (length > MaxBytes)
             {
                 return $"{TargetInspector.FormatSize(length)}: far too large for a configuration file, not parsed";

@@ -54,7 +54,8 @@ public sealed class GitCheck : ITargetCheck
         }
 
         details.Add($"origin {originUrl}");
-        var lsRemote = await ScriptRunner.RunAsync("git", ["ls-remote", "--exit-code", "origin", "HEAD"], root, TimeSpan.FromSeconds(20), cancellationToken);
+        // Plain ls-remote: an empty but reachable origin exits 0 too.
+        var lsRemote = await ScriptRunner.RunAsync("git", ["ls-remote", "origin"], root, TimeSpan.FromSeconds(20), cancellationToken, outputCap: 8 * 1024);
         if (!lsRemote.Succeeded)
         {
             details.AddRange(lsRemote.Output.TrimEnd().Split('\n'));

@@ -10,6 +10,8 @@ public sealed class MetricsFreshnessCheck(MetricsEngine engine, TimeProvider clo
 
     public string Key => "metrics-freshness";
 
+    public bool FollowsMetrics => true;
+
     public string Title => "Metrics freshness";
 
     public async Task<CheckOutcome> RunAsync(string root, CancellationToken cancellationToken)
@@ -39,6 +41,8 @@ public sealed class MetricsFreshnessCheck(MetricsEngine engine, TimeProvider clo
 public sealed class SuccessRateCheck(MetricsEngine engine, ThresholdService thresholds) : ITargetCheck
 {
     public string Key => "success-rate";
+
+    public bool FollowsMetrics => true;
 
     public string Title => "Success rate (24 h)";
 
@@ -70,6 +74,8 @@ public sealed class SlowOperationsCheck(MetricsEngine engine) : ITargetCheck
     public const double DegradedShare = 0.05;
 
     public string Key => "slow-operations";
+
+    public bool FollowsMetrics => true;
 
     public string Title => "Slow operations (24 h)";
 

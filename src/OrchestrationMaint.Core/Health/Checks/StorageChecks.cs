@@ -9,6 +9,19 @@ public sealed record DiskUsage(double UsedPercent, long TotalBytes, long FreeByt
 /// <summary>Sizes the dashboard shows: the target's file system (seed: "df -h ."), logs/ and backups (seed: "du -sh logs/").</summary>
 public static class DiskMeasurements
 {
+    /// <summary>Null when the target cannot be measured right now (gone, unreadable): callers show that, never fail.</summary>
+    public static DiskUsage? TryMeasure(string root)
+    {
+        try
+        {
+            return Directory.Exists(root) ? Measure(root) : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
     public static DiskUsage Measure(string root)
     {
         var drive = new DriveInfo(root);
