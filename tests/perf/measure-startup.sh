@@ -57,6 +57,9 @@ Storage__DataDirectory="$work/run-data" ASPNETCORE_URLS="http://127.0.0.1:$port"
   dotnet run --project src/OrchestrationMaint.Web -c Release --no-launch-profile >"$work/run.log" 2>&1 &
 runner=$!
 printf '%-34s %6.2f s\n' "dotnet run (built) until ready:" "$(wait_ready "$begin")"
-kill -INT "$(pgrep -P "$runner" | head -1)" 2>/dev/null || kill "$runner"
-wait "$runner" 2>/dev/null || true
+# dotnet run passes Ctrl+C on to the app; give it five seconds, then end both.
+kill -INT "$runner" 2>/dev/null || true
+for _ in $(seq 50); do kill -0 "$runner" 2>/dev/null || break; sleep 0.1; done
+pkill -P "$runner" 2>/dev/null || true
+kill "$runner" 2>/dev/null || true
 runner=""

@@ -24,10 +24,17 @@ public static class DiskMeasurements
 
     public static DiskUsage Measure(string root)
     {
+        var (used, total, free, _) = FileSystem(root);
+        var backups = BackupCatalog.List(root).Sum(b => SizeOf(b.Path));
+        return new DiskUsage(used, total, free, SizeOf(Path.Combine(root, "logs")), backups);
+    }
+
+    /// <summary>The file system holding <paramref name="root"/>: used %, total and free bytes, mount point.</summary>
+    public static (double UsedPercent, long TotalBytes, long FreeBytes, string MountPoint) FileSystem(string root)
+    {
         var drive = new DriveInfo(root);
         var used = drive.TotalSize == 0 ? 0 : 100.0 * (drive.TotalSize - drive.AvailableFreeSpace) / drive.TotalSize;
-        var backups = BackupCatalog.List(root).Sum(b => SizeOf(b.Path));
-        return new DiskUsage(used, drive.TotalSize, drive.AvailableFreeSpace, SizeOf(Path.Combine(root, "logs")), backups);
+        return (used, drive.TotalSize, drive.AvailableFreeSpace, drive.Name);
     }
 
     /// <summary>The bytes of a file, or of every file below a directory (links not followed).</summary>
@@ -61,10 +68,9 @@ public sealed class DiskCheck(ThresholdService thresholds) : ITargetCheck
             return Task.FromResult(CheckOutcome.Unhealthy("The target root does not exist, so its disk cannot be measured.", "Fix Target:Root first."));
         }
 
-        var drive = new DriveInfo(root);
-        var used = drive.TotalSize == 0 ? 0 : 100.0 * (drive.TotalSize - drive.AvailableFreeSpace) / drive.TotalSize;
+        var (used, total, free, mountPoint) = DiskMeasurements.FileSystem(root);
         var limits = thresholds.Current;
-        var message = $"{used:0.#} % used, {TargetInspector.FormatSize(drive.AvailableFreeSpace)} free of {TargetInspector.FormatSize(drive.TotalSize)} ({drive.Name}).";
+        var message = $"{used:0.#} % used, {TargetInspector.FormatSize(free)} free of {TargetInspector.FormatSize(total)} ({mountPoint}).";
         const string Remedy = "Free space: clean old logs (bash scripts/performance_monitor.sh clean 30), remove old backups, or grow the file system.";
         return Task.FromResult(
             used >= limits.DiskCriticalPercent ? CheckOutcome.Unhealthy(message, Remedy)
