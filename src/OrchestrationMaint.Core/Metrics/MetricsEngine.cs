@@ -155,6 +155,7 @@ public sealed class MetricsEngine(
                     : "the file was truncated");
             }
 
+            var previousThreshold = _slowThreshold;
             _slowThreshold = slowThreshold;
             try
             {
@@ -173,6 +174,8 @@ public sealed class MetricsEngine(
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
+                // The figures in force were counted with the old threshold: keep saying so, and try again next poll.
+                _slowThreshold = previousThreshold;
                 FileStatus = new MetricsFileStatus(MetricsFileState.Unreadable, $"logs/metrics.jsonl cannot be read: {ex.Message} Give the app's user read access to it.", _reader.LinesRead, _reader.Offset, now);
                 return false;
             }
