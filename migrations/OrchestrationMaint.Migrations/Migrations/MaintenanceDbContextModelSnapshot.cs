@@ -49,6 +49,9 @@ namespace OrchestrationMaint.Migrations
                         .IsRequired()
                         .HasColumnType("BLOB");
 
+                    b.Property<byte[]>("Anchor")
+                        .HasColumnType("BLOB");
+
                     b.Property<long>("Device")
                         .HasColumnType("INTEGER");
 

@@ -45,6 +45,7 @@ public sealed class MetricsEngine(
     private ImmutableList<Action> _subscribers = [];
     private MetricsAggregate _aggregate = NewAggregate(options.Value);
     private FileIdentity? _identity;
+    private byte[] _anchor = [];
     private double _slowThreshold = thresholds.Current.SlowOperationSeconds;
     private bool _dirty;
     private long _lastSave;
@@ -145,14 +146,16 @@ public sealed class MetricsEngine(
 
         var slowThreshold = thresholds.Current.SlowOperationSeconds;
         var changed = false;
-        if (_identity is not { } known || !identity.IsSameFileAs(known) || identity.Size < _reader.Offset || slowThreshold != _slowThreshold)
+        if (_identity is not { } known || !identity.IsSameFileAs(known) || identity.Size < _reader.Offset || slowThreshold != _slowThreshold
+            || !AnchorHolds(path, _reader.Offset, _anchor))
         {
             if (_identity is not null)
             {
                 logger.LogInformation("Recounting {Path}: {Reason}", path,
                     slowThreshold != _slowThreshold ? "the slow-operation threshold changed"
                     : !identity.IsSameFileAs(_identity.Value) ? "the file was rotated or replaced"
-                    : "the file was truncated");
+                    : identity.Size < _reader.Offset ? "the file was truncated"
+                    : "the file was rewritten before the point already read");
             }
 
             var previousThreshold = _slowThreshold;
@@ -168,6 +171,7 @@ public sealed class MetricsEngine(
                     _reader = freshReader;
                     _identity = identity;
                     _slowThreshold = slowThreshold;
+                    _anchor = ReadAnchor(path, freshReader.Offset);
                 }
 
                 changed = true;
@@ -191,7 +195,11 @@ public sealed class MetricsEngine(
                 _gate.Enter();
                 try
                 {
-                    changed |= _reader.ReadAppended(stream, (line, number, oversized) => OnLine(live, line, number, oversized, holdsGate: true)) > 0;
+                    if (_reader.ReadAppended(stream, (line, number, oversized) => OnLine(live, line, number, oversized, holdsGate: true)) > 0)
+                    {
+                        changed = true;
+                        _anchor = ReadAnchor(stream, _reader.Offset);
+                    }
                 }
                 finally
                 {
@@ -286,6 +294,7 @@ public sealed class MetricsEngine(
                 SlowThresholdSeconds = _slowThreshold,
                 SavedAt = clock.GetUtcNow(),
                 Aggregate = blob,
+                Anchor = _anchor,
             };
             _dirty = false;
         }
@@ -311,7 +320,8 @@ public sealed class MetricsEngine(
         var saved = await db.MetricsStates.AsNoTracking().SingleOrDefaultAsync(s => s.Id == MetricsState.SingletonId, cancellationToken);
         var identity = FileIdentity.Of(FilePath);
         if (saved is null || saved.FilePath != FilePath || saved.SlowThresholdSeconds != _slowThreshold
-            || identity.Kind != FileKind.Regular || (long)identity.Device != saved.Device || (long)identity.Inode != saved.Inode || identity.Size < saved.Offset)
+            || identity.Kind != FileKind.Regular || (long)identity.Device != saved.Device || (long)identity.Inode != saved.Inode || identity.Size < saved.Offset
+            || !AnchorHolds(FilePath, saved.Offset, saved.Anchor ?? []))
         {
             return;
         }
@@ -329,6 +339,7 @@ public sealed class MetricsEngine(
             _aggregate = aggregate;
             _identity = identity;
             _reader.Reset(saved.Offset, saved.LinesRead);
+            _anchor = saved.Anchor ?? [];
         }
 
         logger.LogInformation("Continuing {Path} from line {Line} (byte {Offset}) saved at {SavedAt:u}", FilePath, saved.LinesRead + 1, saved.Offset, saved.SavedAt);
@@ -385,6 +396,44 @@ public sealed class MetricsEngine(
         using var stream = Open(path);
         reader.ReadAppended(stream, (line, number, oversized) => OnLine(fresh, line, number, oversized, holdsGate: false));
         return (fresh, reader);
+    }
+
+    /// <summary>
+    /// Up to 64 bytes ending at <paramref name="offset"/>. A file truncated and written again past the
+    /// old offset between two polls (or an inode reused across a restart) keeps identity and size,
+    /// but not these bytes.
+    /// </summary>
+    private static byte[] ReadAnchor(Stream stream, long offset)
+    {
+        var length = (int)Math.Min(64, offset);
+        var anchor = new byte[length];
+        stream.Seek(offset - length, SeekOrigin.Begin);
+        stream.ReadAtLeast(anchor, length, throwOnEndOfStream: false);
+        return anchor;
+    }
+
+    private static byte[] ReadAnchor(string path, long offset)
+    {
+        using var stream = Open(path);
+        return ReadAnchor(stream, offset);
+    }
+
+    private static bool AnchorHolds(string path, long offset, byte[] anchor)
+    {
+        if (offset == 0)
+        {
+            return true;
+        }
+
+        try
+        {
+            return ReadAnchor(path, offset).AsSpan().SequenceEqual(anchor);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Unreadable right now: the read below reports it; do not recount for it.
+            return true;
+        }
     }
 
     private static FileStream Open(string path) =>

@@ -17,4 +17,7 @@ public sealed class MetricsState
     public double SlowThresholdSeconds { get; set; }
     public DateTimeOffset SavedAt { get; set; }
     public required byte[] Aggregate { get; set; }
+
+    /// <summary>The bytes just before <see cref="Offset"/>: if they differ on restart, the file was rewritten.</summary>
+    public byte[]? Anchor { get; set; }
 }

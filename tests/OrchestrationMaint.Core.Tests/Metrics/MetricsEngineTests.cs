@@ -207,6 +207,22 @@ public sealed class MetricsEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task Poll_FileTruncatedAndRegrownPastTheOffsetBetweenPolls_RecountsInsteadOfReadingMidLine()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var (engine, _) = await StartEngineAsync();
+        Append(Line(now, "a", "success", 1), Line(now, "a", "success", 1));
+        engine.Poll();
+
+        // Same inode, larger than before: only the bytes before the old offset tell.
+        File.WriteAllText(MetricsPath, string.Concat(Enumerable.Range(0, 5).Select(i => Line(now, $"rewritten_{i}", "failure", 2) + "\n")));
+        Assert.True(engine.Poll());
+
+        AssertMatchesTruth(engine, MetricsPath, MetricsWindow.All);
+        Assert.Equal(0, engine.Summarize(MetricsWindow.All).MalformedLines);
+    }
+
+    [Fact]
     public async Task Poll_FileRotatedAway_FollowsTheNewFileWithoutCountingTwice()
     {
         var now = DateTimeOffset.UtcNow;
