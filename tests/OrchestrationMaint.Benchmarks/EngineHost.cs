@@ -29,7 +29,7 @@ internal sealed class EngineHost : IDisposable
         new DatabaseMigrator(database, NullLogger<DatabaseMigrator>.Instance).StartAsync(CancellationToken.None).GetAwaiter().GetResult();
         var options = Options.Create(new MetricsOptions());
         var location = new TargetLocation(Options.Create(new TargetOptions { Root = Path.Combine(_directory, "target") }), Options.Create(new StorageOptions { DataDirectory = _directory }));
-        Engine = new MetricsEngine(location, new ThresholdService(new SettingsStore(database, TimeProvider.System), options), database, options, TimeProvider.System, NullLogger<MetricsEngine>.Instance);
+        Engine = new MetricsEngine(location, new ThresholdService(new SettingsStore(database, TimeProvider.System), options, NullLogger<ThresholdService>.Instance), database, options, TimeProvider.System, NullLogger<MetricsEngine>.Instance);
         Engine.StartReadingAsync(CancellationToken.None).GetAwaiter().GetResult();
     }
 

@@ -20,7 +20,7 @@ public sealed class HealthMonitor(IEnumerable<ITargetCheck> checks, TargetLocati
 
     private readonly IReadOnlyList<ITargetCheck> _checks = [.. checks];
     private readonly SemaphoreSlim _runGate = new(1, 1);
-    private ImmutableList<Action> _subscribers = [];
+    private readonly Subscribers<bool> _subscribers = new(logger);
     private ImmutableDictionary<string, CheckResult> _results = ImmutableDictionary<string, CheckResult>.Empty;
 
     /// <summary>The latest result of every check, in registration order; checks not run yet are absent.</summary>
@@ -30,11 +30,7 @@ public sealed class HealthMonitor(IEnumerable<ITargetCheck> checks, TargetLocati
 
     public HealthStatus? Overall => Results.Count == 0 ? null : Results.Min(r => r.Status);
 
-    public IDisposable Subscribe(Action onChange)
-    {
-        ImmutableInterlocked.Update(ref _subscribers, list => list.Add(onChange));
-        return new Unsubscriber(() => ImmutableInterlocked.Update(ref _subscribers, list => list.Remove(onChange)));
-    }
+    public IDisposable Subscribe(Action onChange) => _subscribers.Add(_ => onChange());
 
     /// <summary>Runs every check now (a run already in progress is awaited, not duplicated).</summary>
     public Task<IReadOnlyList<CheckResult>> RunAllAsync(CancellationToken cancellationToken) => RunAsync(_checks, cancellationToken);
@@ -61,17 +57,7 @@ public sealed class HealthMonitor(IEnumerable<ITargetCheck> checks, TargetLocati
             }
         }
 
-        foreach (var subscriber in _subscribers)
-        {
-            try
-            {
-                subscriber();
-            }
-            catch (Exception ex)
-            {
-                logger.LogError(ex, "A health subscriber failed");
-            }
-        }
+        _subscribers.Notify(true);
 
         return Results;
     }

@@ -42,7 +42,7 @@ public sealed class MetricsEngine(
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource _firstPoll = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private MetricsLineReader _reader = new(options.Value.MaxLineBytes);
-    private ImmutableList<Action> _subscribers = [];
+    private readonly Subscribers<bool> _subscribers = new(logger);
     private MetricsAggregate _aggregate = NewAggregate(options.Value);
     private FileIdentity? _identity;
     private byte[] _anchor = [];
@@ -92,11 +92,7 @@ public sealed class MetricsEngine(
     }
 
     /// <summary>Called on a background thread after figures changed; dispose to stop.</summary>
-    public IDisposable Subscribe(Action onChange)
-    {
-        ImmutableInterlocked.Update(ref _subscribers, list => list.Add(onChange));
-        return new Unsubscriber(() => ImmutableInterlocked.Update(ref _subscribers, list => list.Remove(onChange)));
-    }
+    public IDisposable Subscribe(Action onChange) => _subscribers.Add(_ => onChange());
 
     /// <summary>Loads the thresholds and the saved position; <see cref="ExecuteAsync"/> does this before polling.</summary>
     public async Task StartReadingAsync(CancellationToken cancellationToken)
@@ -217,7 +213,7 @@ public sealed class MetricsEngine(
         if (changed)
         {
             _dirty = true;
-            Notify();
+            _subscribers.Notify(true);
         }
 
         return changed;
@@ -446,21 +442,6 @@ public sealed class MetricsEngine(
             _aggregate = NewAggregate(options.Value);
             _identity = identity;
             _reader.Reset(0, 0);
-        }
-    }
-
-    private void Notify()
-    {
-        foreach (var subscriber in _subscribers)
-        {
-            try
-            {
-                subscriber();
-            }
-            catch (Exception ex)
-            {
-                logger.LogError(ex, "A metrics subscriber failed");
-            }
         }
     }
 

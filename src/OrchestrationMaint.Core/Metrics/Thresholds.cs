@@ -1,5 +1,5 @@
-using System.Collections.Immutable;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrchestrationMaint.Core.Persistence;
 
@@ -46,12 +46,12 @@ public sealed record Thresholds(
 /// The thresholds in force: configuration gives the defaults (section "Metrics"), the database the
 /// operator's changes, which take effect at once (subscribers such as <see cref="MetricsEngine"/> are told).
 /// </summary>
-public sealed class ThresholdService(SettingsStore settings, IOptions<MetricsOptions> options)
+public sealed class ThresholdService(SettingsStore settings, IOptions<MetricsOptions> options, ILogger<ThresholdService> logger)
 {
     private const string SettingKey = "thresholds";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private ImmutableList<Action<Thresholds>> _subscribers = [];
+    private readonly Subscribers<Thresholds> _subscribers = new(logger);
 
     public Thresholds Current { get; private set; } = new(options.Value.SlowOperationSeconds, options.Value.SuccessRateAlertPercent);
 
@@ -76,15 +76,8 @@ public sealed class ThresholdService(SettingsStore settings, IOptions<MetricsOpt
 
         await settings.SetAsync(SettingKey, JsonSerializer.Serialize(thresholds, Json), changedBy, cancellationToken);
         Current = thresholds;
-        foreach (var subscriber in _subscribers)
-        {
-            subscriber(thresholds);
-        }
+        _subscribers.Notify(thresholds);
     }
 
-    public IDisposable Subscribe(Action<Thresholds> onChange)
-    {
-        ImmutableInterlocked.Update(ref _subscribers, list => list.Add(onChange));
-        return new Unsubscriber(() => ImmutableInterlocked.Update(ref _subscribers, list => list.Remove(onChange)));
-    }
+    public IDisposable Subscribe(Action<Thresholds> onChange) => _subscribers.Add(onChange);
 }

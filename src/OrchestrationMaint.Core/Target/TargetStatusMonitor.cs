@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -15,18 +14,14 @@ public sealed class TargetStatusMonitor(TargetInspector inspector, ILogger<Targe
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
     private readonly Lock _refreshGate = new();
-    private ImmutableList<Action<TargetStatus>> _subscribers = [];
+    private readonly Subscribers<TargetStatus> _subscribers = new(logger);
     private volatile TargetStatus? _current;
 
     /// <summary>The latest status, at most <see cref="Interval"/> old.</summary>
     public TargetStatus Current => _current ?? Refresh();
 
     /// <summary>Calls <paramref name="onChange"/> on a background thread after each change; dispose to stop.</summary>
-    public IDisposable Subscribe(Action<TargetStatus> onChange)
-    {
-        ImmutableInterlocked.Update(ref _subscribers, list => list.Add(onChange));
-        return new Unsubscriber(() => ImmutableInterlocked.Update(ref _subscribers, list => list.Remove(onChange)));
-    }
+    public IDisposable Subscribe(Action<TargetStatus> onChange) => _subscribers.Add(onChange);
 
     /// <summary>Inspects now and notifies subscribers if anything changed; returns the fresh status.</summary>
     public TargetStatus Refresh()
@@ -46,19 +41,7 @@ public sealed class TargetStatusMonitor(TargetInspector inspector, ILogger<Targe
                 logger.LogWarning("Target {Root} is not usable: {Problem}", fresh.Root, fresh.Problem);
             }
 
-            foreach (var subscriber in _subscribers)
-            {
-                try
-                {
-                    subscriber(fresh);
-                }
-                catch (Exception ex)
-                {
-                    // One broken page must not stop the others from updating.
-                    logger.LogError(ex, "A target status subscriber failed");
-                }
-            }
-
+            _subscribers.Notify(fresh);
             return fresh;
         }
     }

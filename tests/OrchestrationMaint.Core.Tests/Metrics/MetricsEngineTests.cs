@@ -25,7 +25,7 @@ public sealed class MetricsEngineTests : IDisposable
         Directory.CreateDirectory(Path.Combine(Root, "logs"));
         var database = await TestDatabase.MigratedAsync(_temp.Combine("app.db"));
         var metricsOptions = Options.Create(options ?? new MetricsOptions());
-        var thresholds = new ThresholdService(new SettingsStore(database, TimeProvider.System), metricsOptions);
+        var thresholds = new ThresholdService(new SettingsStore(database, TimeProvider.System), metricsOptions, NullLogger<ThresholdService>.Instance);
         var engine = new MetricsEngine(TestTarget.Location(Root, _temp.Path), thresholds, database, metricsOptions, TimeProvider.System, NullLogger<MetricsEngine>.Instance);
         await engine.StartReadingAsync(Ct);
         return (engine, thresholds);
