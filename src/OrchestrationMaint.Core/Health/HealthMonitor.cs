@@ -26,20 +26,17 @@ public sealed class HealthMonitor(IEnumerable<ITargetCheck> checks, TargetLocati
     /// <summary>The latest result of every check, in registration order; checks not run yet are absent.</summary>
     public IReadOnlyList<CheckResult> Results => [.. _checks.Select(c => _results.GetValueOrDefault(c.Key)).OfType<CheckResult>()];
 
-    public IReadOnlyList<string> Keys => [.. _checks.Select(c => c.Key)];
-
     public HealthStatus? Overall => Results.Count == 0 ? null : Results.Min(r => r.Status);
 
     public IDisposable Subscribe(Action onChange) => _subscribers.Add(_ => onChange());
 
     /// <summary>Runs every check now (a run already in progress is awaited, not duplicated).</summary>
-    public Task<IReadOnlyList<CheckResult>> RunAllAsync(CancellationToken cancellationToken) => RunAsync(_checks, cancellationToken);
+    public Task<IReadOnlyList<CheckResult>> RunAllAsync(CancellationToken cancellationToken) => RunAsync(_checks, exclusive: true, cancellationToken);
 
-    private async Task<IReadOnlyList<CheckResult>> RunAsync(IReadOnlyList<ITargetCheck> selected, CancellationToken cancellationToken)
+    /// <param name="exclusive">Full runs take turns; the quick metric rechecks never wait behind a slow git or script check.</param>
+    private async Task<IReadOnlyList<CheckResult>> RunAsync(IReadOnlyList<ITargetCheck> selected, bool exclusive, CancellationToken cancellationToken)
     {
-        // Full runs take turns; the quick metric rechecks never wait behind a slow git or script check.
-        var gated = selected.Count == _checks.Count;
-        if (gated)
+        if (exclusive)
         {
             await _runGate.WaitAsync(cancellationToken);
         }
@@ -51,7 +48,7 @@ public sealed class HealthMonitor(IEnumerable<ITargetCheck> checks, TargetLocati
         }
         finally
         {
-            if (gated)
+            if (exclusive)
             {
                 _runGate.Release();
             }
@@ -65,27 +62,8 @@ public sealed class HealthMonitor(IEnumerable<ITargetCheck> checks, TargetLocati
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var metricChecks = _checks.Where(c => c.FollowsMetrics).ToList();
-        var recheckPending = 0;
-        using var subscription = metrics.Subscribe(() =>
-        {
-            if (metricChecks.Count == 0 || Interlocked.Exchange(ref recheckPending, 1) == 1)
-            {
-                return;
-            }
-
-            _ = Task.Run(async () =>
-            {
-                try
-                {
-                    await Task.Delay(MetricsRecheckDelay, clock, stoppingToken);
-                    Volatile.Write(ref recheckPending, 0);
-                    await RunAsync(metricChecks, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                }
-            }, stoppingToken);
-        });
+        using var recheck = new Throttle(() => RunAsync(metricChecks, exclusive: false, stoppingToken), MetricsRecheckDelay);
+        using var subscription = metrics.Subscribe(recheck.Request);
         using var timer = new PeriodicTimer(Interval, clock);
         do
         {

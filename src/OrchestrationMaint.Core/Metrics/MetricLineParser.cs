@@ -252,11 +252,12 @@ public static class MetricLineParser
     private static bool TryDuration(ref Utf8JsonReader reader, out double duration, out string? error)
     {
         error = null;
+        duration = 0;
         var parsed = reader.TokenType switch
         {
             JsonTokenType.Number => reader.TryGetDouble(out duration),
             JsonTokenType.String => double.TryParse(Text(ref reader), NumberStyles.Float, CultureInfo.InvariantCulture, out duration),
-            _ => (duration = 0) != 0,
+            _ => false,
         };
         if (!parsed)
         {

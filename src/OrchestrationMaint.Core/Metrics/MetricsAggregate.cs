@@ -39,10 +39,6 @@ public sealed class MetricsAggregate
 
     public int RecentMalformedCapacity { get; }
 
-    public long Records { get; private set; }
-
-    public long MalformedLines { get; private set; }
-
     public DateTimeOffset? LastRecordAt { get; private set; }
 
     /// <param name="line">The record's line, read again for its other fields only when it is kept in full (slow or failed).</param>
@@ -93,7 +89,6 @@ public sealed class MetricsAggregate
             }
         }
 
-        Records++;
         _lastRecordHour = hour;
         if (LastRecordAt is null || scan.Timestamp > LastRecordAt)
         {
@@ -104,7 +99,6 @@ public sealed class MetricsAggregate
     /// <summary>Counted in the hour of the record before it: a malformed line has no time of its own.</summary>
     public void AddMalformed(long lineNumber, string reason, ReadOnlySpan<byte> line)
     {
-        MalformedLines++;
         _malformedByHour[_lastRecordHour] = _malformedByHour.GetValueOrDefault(_lastRecordHour) + 1;
         var excerpt = Encoding.UTF8.GetString(line[..Math.Min(line.Length, ExcerptChars * 4)]);
         Enqueue(_recentMalformed, new MalformedLine(lineNumber, reason, excerpt.Length > ExcerptChars ? excerpt[..ExcerptChars] + "…" : excerpt), RecentMalformedCapacity);
@@ -184,14 +178,12 @@ public sealed class MetricsAggregate
 
     public IReadOnlyList<MalformedLine> RecentMalformed(int limit) => _recentMalformed.Reverse().Take(limit).ToList();
 
-    private const int FormatVersion = 3;
+    private const int FormatVersion = 4;
 
     /// <summary>Saves everything, so a restart continues where reading stopped instead of rescanning.</summary>
     public void Write(BinaryWriter writer)
     {
         writer.Write(FormatVersion);
-        writer.Write(Records);
-        writer.Write(MalformedLines);
         writer.Write(LastRecordAt?.UtcTicks ?? long.MinValue);
         writer.Write(_lastRecordHour);
         writer.Write(_operations.Count);
@@ -242,11 +234,7 @@ public sealed class MetricsAggregate
             return null;
         }
 
-        var aggregate = new MetricsAggregate(recentSlowCapacity, recentMalformedCapacity)
-        {
-            Records = reader.ReadInt64(),
-            MalformedLines = reader.ReadInt64(),
-        };
+        var aggregate = new MetricsAggregate(recentSlowCapacity, recentMalformedCapacity);
         var last = reader.ReadInt64();
         aggregate.LastRecordAt = last == long.MinValue ? null : new DateTimeOffset(last, TimeSpan.Zero);
         aggregate._lastRecordHour = reader.ReadInt64();

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.IO.Compression;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
@@ -24,9 +23,9 @@ public sealed record MetricsFileStatus(MetricsFileState State, string Message, l
 /// <summary>
 /// Follows the target's <c>logs/metrics.jsonl</c> and keeps its figures. The figures describe the
 /// file as it is on disk: appended lines are read incrementally (twice a second by default);
-/// when the path names another file (rotated or replaced: a new inode) or the file shrank
-/// (truncated), the figures are recounted from the new content, so nothing is counted twice and
-/// nothing in the file is missed. A slow-threshold change recounts too, so that figure stays exact.
+/// when the path names another file (rotated or replaced: a new inode), the file shrank
+/// (truncated) or the bytes before the point already read changed (rewritten), the figures are
+/// recounted from the new content, so nothing is counted twice and nothing in the file is missed. A slow-threshold change recounts too, so that figure stays exact.
 /// Position and figures are saved to the database, and a restart continues from there.
 /// </summary>
 public sealed class MetricsEngine(
@@ -136,78 +135,51 @@ public sealed class MetricsEngine(
             }
 
             logger.LogWarning("The metrics file {Path} is gone or not a file any more: {Message}", path, message);
-            StartOver(null);
+            lock (_gate)
+            {
+                _aggregate = NewAggregate(options.Value);
+                _reader = new MetricsLineReader(options.Value.MaxLineBytes);
+                _identity = null;
+                _anchor = [];
+            }
+
             return true;
         }
 
         var slowThreshold = thresholds.Current.SlowOperationSeconds;
-        var changed = false;
-        if (_identity is not { } known || !identity.IsSameFileAs(known) || identity.Size < _reader.Offset || slowThreshold != _slowThreshold
-            || !AnchorHolds(path, _reader.Offset, _anchor))
-        {
-            if (_identity is not null)
-            {
-                logger.LogInformation("Recounting {Path}: {Reason}", path,
-                    slowThreshold != _slowThreshold ? "the slow-operation threshold changed"
-                    : !identity.IsSameFileAs(_identity.Value) ? "the file was rotated or replaced"
-                    : identity.Size < _reader.Offset ? "the file was truncated"
-                    : "the file was rewritten before the point already read");
-            }
-
-            var previousThreshold = _slowThreshold;
-            _slowThreshold = slowThreshold;
-            try
-            {
-                // Count the new content on the side and swap it in whole: readers never see half a recount.
-                var (fresh, freshReader) = Recount(path);
-
-                lock (_gate)
-                {
-                    _aggregate = fresh;
-                    _reader = freshReader;
-                    _identity = identity;
-                    _slowThreshold = slowThreshold;
-                    _anchor = ReadAnchor(path, freshReader.Offset);
-                }
-
-                changed = true;
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // The figures in force were counted with the old threshold: keep saying so, and try again next poll.
-                _slowThreshold = previousThreshold;
-                FileStatus = new MetricsFileStatus(MetricsFileState.Unreadable, $"logs/metrics.jsonl cannot be read: {ex.Message} Give the app's user read access to it.", _reader.LinesRead, _reader.Offset, now);
-                return false;
-            }
-        }
-
+        bool changed;
         try
         {
-            if (identity.Size > _reader.Offset)
+            // One open per poll: the anchor check, a recount and the appended lines all use this stream.
+            using var stream = Open(path);
+            var reason = _identity is not { } known ? null
+                : slowThreshold != _slowThreshold ? "the slow-operation threshold changed"
+                : !identity.IsSameFileAs(known) ? "the file was rotated or replaced"
+                : identity.Size < _reader.Offset ? "the file was truncated"
+                : !ReadAnchor(stream, _reader.Offset).AsSpan().SequenceEqual(_anchor) ? "the file was rewritten before the point already read"
+                : "";
+            if (reason != "")
             {
-                using var stream = Open(path);
-                var live = _aggregate;
-                // One lock for a batch of lines, not one per line; OnLine lets readers in every few thousand.
-                _gate.Enter();
-                try
+                if (reason is not null)
                 {
-                    if (_reader.ReadAppended(stream, (line, number, oversized) => OnLine(live, line, number, oversized, holdsGate: true)) > 0)
-                    {
-                        changed = true;
-                        _anchor = ReadAnchor(stream, _reader.Offset);
-                    }
+                    logger.LogInformation("Recounting {Path}: {Reason}", path, reason);
                 }
-                finally
-                {
-                    _gate.Exit();
-                }
+
+                Recount(stream, identity, slowThreshold);
+                changed = true;
+            }
+            else
+            {
+                changed = ReadAppended(stream);
             }
 
             FileStatus = new MetricsFileStatus(MetricsFileState.Reading, "Reading logs/metrics.jsonl.", _reader.LinesRead, _reader.Offset, now);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
+            // A failed recount leaves the figures (and the threshold they were counted with) as they were; next poll tries again.
             FileStatus = new MetricsFileStatus(MetricsFileState.Unreadable, $"logs/metrics.jsonl cannot be read: {ex.Message} Give the app's user read access to it.", _reader.LinesRead, _reader.Offset, now);
+            return false;
         }
 
         if (changed)
@@ -217,6 +189,52 @@ public sealed class MetricsEngine(
         }
 
         return changed;
+    }
+
+    /// <summary>Counts the whole file afresh off the lock, then swaps it in whole: readers never see half a recount.</summary>
+    /// <remarks>Reading a cold file in two halves on two threads was tried: 10 to 15 % faster on this
+    /// two-core machine, not worth the joining code.</remarks>
+    private void Recount(FileStream stream, FileIdentity identity, double slowThreshold)
+    {
+        var fresh = NewAggregate(options.Value);
+        var reader = new MetricsLineReader(options.Value.MaxLineBytes);
+        reader.ReadAppended(stream, (line, number, oversized) => OnLine(fresh, line, number, oversized, slowThreshold, holdsGate: false));
+        var anchor = ReadAnchor(stream, reader.Offset);
+        lock (_gate)
+        {
+            _aggregate = fresh;
+            _reader = reader;
+            _identity = identity;
+            _slowThreshold = slowThreshold;
+            _anchor = anchor;
+        }
+    }
+
+    /// <summary>Adds the lines appended since the last poll to the live figures.</summary>
+    private bool ReadAppended(FileStream stream)
+    {
+        if (stream.Length <= _reader.Offset)
+        {
+            return false;
+        }
+
+        var live = _aggregate;
+        // One lock for a batch of lines, not one per line; OnLine lets readers in every few thousand.
+        _gate.Enter();
+        try
+        {
+            if (_reader.ReadAppended(stream, (line, number, oversized) => OnLine(live, line, number, oversized, _slowThreshold, holdsGate: true)) == 0)
+            {
+                return false;
+            }
+
+            _anchor = ReadAnchor(stream, _reader.Offset);
+            return true;
+        }
+        finally
+        {
+            _gate.Exit();
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -316,10 +334,17 @@ public sealed class MetricsEngine(
         var saved = await db.MetricsStates.AsNoTracking().SingleOrDefaultAsync(s => s.Id == MetricsState.SingletonId, cancellationToken);
         var identity = FileIdentity.Of(FilePath);
         if (saved is null || saved.FilePath != FilePath || saved.SlowThresholdSeconds != _slowThreshold
-            || identity.Kind != FileKind.Regular || (long)identity.Device != saved.Device || (long)identity.Inode != saved.Inode || identity.Size < saved.Offset
-            || !AnchorHolds(FilePath, saved.Offset, saved.Anchor ?? []))
+            || identity.Kind != FileKind.Regular || (long)identity.Device != saved.Device || (long)identity.Inode != saved.Inode || identity.Size < saved.Offset)
         {
             return;
+        }
+
+        using (var file = Open(FilePath))
+        {
+            if (!ReadAnchor(file, saved.Offset).AsSpan().SequenceEqual(saved.Anchor ?? []))
+            {
+                return;
+            }
         }
 
         using var gzip = new GZipStream(new MemoryStream(saved.Aggregate), CompressionMode.Decompress);
@@ -344,7 +369,7 @@ public sealed class MetricsEngine(
     /// <summary>Fully optimised from the first line: a cold file is read in one go. Never throws for any content.</summary>
     /// <param name="holdsGate">Adding to the live figures under <see cref="_gate"/>: let waiting readers in now and then.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void OnLine(MetricsAggregate aggregate, ReadOnlySpan<byte> line, long lineNumber, bool isOversized, bool holdsGate)
+    private void OnLine(MetricsAggregate aggregate, ReadOnlySpan<byte> line, long lineNumber, bool isOversized, double slowThreshold, bool holdsGate)
     {
         if (holdsGate && (lineNumber & 0x1FFF) == 0)
         {
@@ -368,7 +393,7 @@ public sealed class MetricsEngine(
             var outcome = MetricLineParser.Scan(line, out var scan, out var error);
             if (outcome == ScanOutcome.Record)
             {
-                aggregate.AddRecord(scan, line, lineNumber, _slowThreshold);
+                aggregate.AddRecord(scan, line, lineNumber, slowThreshold);
             }
             else if (outcome == ScanOutcome.Malformed)
             {
@@ -380,18 +405,6 @@ public sealed class MetricsEngine(
             // The parser turns known bad input into reasons; anything else must not stall the file at this line.
             aggregate.AddMalformed(lineNumber, $"could not be read ({ex.GetType().Name})", line);
         }
-    }
-
-    /// <summary>Counts a whole file afresh, off the lock.</summary>
-    /// <remarks>Reading a cold file in two halves on two threads was tried: 10 to 15 % faster on this
-    /// two-core machine, not worth the joining code.</remarks>
-    private (MetricsAggregate Aggregate, MetricsLineReader Reader) Recount(string path)
-    {
-        var fresh = NewAggregate(options.Value);
-        var reader = new MetricsLineReader(options.Value.MaxLineBytes);
-        using var stream = Open(path);
-        reader.ReadAppended(stream, (line, number, oversized) => OnLine(fresh, line, number, oversized, holdsGate: false));
-        return (fresh, reader);
     }
 
     /// <summary>
@@ -408,42 +421,8 @@ public sealed class MetricsEngine(
         return anchor;
     }
 
-    private static byte[] ReadAnchor(string path, long offset)
-    {
-        using var stream = Open(path);
-        return ReadAnchor(stream, offset);
-    }
-
-    private static bool AnchorHolds(string path, long offset, byte[] anchor)
-    {
-        if (offset == 0)
-        {
-            return true;
-        }
-
-        try
-        {
-            return ReadAnchor(path, offset).AsSpan().SequenceEqual(anchor);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Unreadable right now: the read below reports it; do not recount for it.
-            return true;
-        }
-    }
-
     private static FileStream Open(string path) =>
         new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1, FileOptions.SequentialScan);
-
-    private void StartOver(FileIdentity? identity)
-    {
-        lock (_gate)
-        {
-            _aggregate = NewAggregate(options.Value);
-            _identity = identity;
-            _reader.Reset(0, 0);
-        }
-    }
 
     private static MetricsAggregate NewAggregate(MetricsOptions options) => new(options.RecentSlowCapacity, options.RecentMalformedCapacity);
 }

@@ -17,7 +17,7 @@ public static class ScriptRunner
     public const int DefaultOutputCap = 64 * 1024;
 
     public static async Task<ScriptResult> RunAsync(string fileName, IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout,
-        CancellationToken cancellationToken, int outputCap = DefaultOutputCap)
+        CancellationToken cancellationToken, int outputCap = DefaultOutputCap, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -35,6 +35,10 @@ public static class ScriptRunner
         // Nothing run from here may wait for a person: git must fail instead of asking for a password.
         info.Environment["GIT_TERMINAL_PROMPT"] = "0";
         info.Environment["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes -o ConnectTimeout=10";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
 
         var output = new StringBuilder();
         var truncated = false;

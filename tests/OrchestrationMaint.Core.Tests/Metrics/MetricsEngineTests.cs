@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using OrchestrationMaint.Core.Metrics;
 using OrchestrationMaint.Core.Persistence;
+using OrchestrationMaint.Core.Target;
 using OrchestrationMaint.Core.Target.Demo;
 using OrchestrationMaint.Tests;
 
@@ -280,7 +281,7 @@ public sealed class MetricsEngineTests : IDisposable
     public async Task Poll_MetricsFileIsAFifo_IsNeverOpened()
     {
         var (engine, _) = await StartEngineAsync();
-        var mkfifo = await ProcessRunner.RunAsync("mkfifo", [MetricsPath]);
+        var mkfifo = await ScriptRunner.RunAsync("mkfifo", [MetricsPath], _temp.Path, TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
         Assert.Equal(0, mkfifo.ExitCode);
 
         engine.Poll();

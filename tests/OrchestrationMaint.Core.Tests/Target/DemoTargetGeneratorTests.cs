@@ -48,7 +48,7 @@ public sealed class DemoTargetGeneratorTests
             Assert.True(repo.Commits.Count() >= 3);
         }
 
-        var lsRemote = await ProcessRunner.RunAsync("git", ["ls-remote", "--exit-code", "origin", "refs/heads/main"], root);
+        var lsRemote = await ScriptRunner.RunAsync("git", ["ls-remote", "--exit-code", "origin", "refs/heads/main"], root, TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
         Assert.True(lsRemote.ExitCode == 0, lsRemote.Output);
     }
 
@@ -119,12 +119,12 @@ public sealed class DemoTargetGeneratorTests
         using var temp = new TempDirectory();
         var root = TestTarget.GenerateDemo(temp.Combine("demo"), records: 100);
 
-        var healthy = await ProcessRunner.RunAsync("bash", ["scripts/test_module_loading.sh"], root);
+        var healthy = await ScriptRunner.RunAsync("bash", ["scripts/test_module_loading.sh"], root, TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
         Assert.True(healthy.ExitCode == 0, healthy.Output);
         Assert.Contains("5 module(s) checked, 0 failed", healthy.Output, StringComparison.Ordinal);
 
         await File.AppendAllTextAsync(Path.Combine(root, "modules", "git_ops.sh"), "\nif then fi\n", TestContext.Current.CancellationToken);
-        var broken = await ProcessRunner.RunAsync("bash", ["scripts/test_module_loading.sh"], root);
+        var broken = await ScriptRunner.RunAsync("bash", ["scripts/test_module_loading.sh"], root, TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
         Assert.NotEqual(0, broken.ExitCode);
         Assert.Contains("FAIL  git_ops.sh: Cannot source module", broken.Output, StringComparison.Ordinal);
     }
@@ -137,7 +137,7 @@ public sealed class DemoTargetGeneratorTests
         var metrics = Path.Combine(root, "logs", "metrics.jsonl");
         var before = File.ReadAllLines(metrics).Length;
 
-        var run = await ProcessRunner.RunAsync("bash", ["scripts/distribute-orchestration-files.sh"], root);
+        var run = await ScriptRunner.RunAsync("bash", ["scripts/distribute-orchestration-files.sh"], root, TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
 
         Assert.True(run.ExitCode == 0, run.Output);
         var appended = File.ReadAllLines(metrics)[before..];

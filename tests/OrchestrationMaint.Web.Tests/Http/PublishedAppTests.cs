@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
+using OrchestrationMaint.Core.Target;
 using OrchestrationMaint.Tests;
 
 namespace OrchestrationMaint.Web.Tests.Http;
@@ -18,8 +19,8 @@ public sealed partial class PublishedAppTests
     {
         using var temp = new TempDirectory("om-publish");
         var project = Path.Combine(RepoPaths.Root, "src", "OrchestrationMaint.Web");
-        var publish = await ProcessRunner.RunAsync("dotnet", ["publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "false", "-o", temp.Combine("app"), "-nologo"],
-            timeout: TimeSpan.FromMinutes(4));
+        var publish = await ScriptRunner.RunAsync("dotnet", ["publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "false", "-o", temp.Combine("app"), "-nologo"],
+            Environment.CurrentDirectory, TimeSpan.FromMinutes(4), Ct);
         Assert.True(publish.ExitCode == 0, publish.Output);
         Assert.False(Directory.Exists(temp.Combine("app", "data")), "the publish output must not carry a data directory");
 

@@ -1,3 +1,4 @@
+using OrchestrationMaint.Core.Target;
 using OrchestrationMaint.Tests;
 
 namespace OrchestrationMaint.Web.Tests.Http;
@@ -5,11 +6,11 @@ namespace OrchestrationMaint.Web.Tests.Http;
 /// <summary>Starts the built app as a real process, as an operator would, with impossible settings.</summary>
 public sealed class StartupFailureTests
 {
-    private static Task<ProcessRunner.Result> StartApp(Dictionary<string, string> environment)
+    private static Task<ScriptResult> StartApp(Dictionary<string, string> environment)
     {
         environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        return ProcessRunner.RunAsync("dotnet", [RepoPaths.BuiltAppDll], Path.GetTempPath(), environment, TimeSpan.FromSeconds(60));
+        return ScriptRunner.RunAsync("dotnet", [RepoPaths.BuiltAppDll], Path.GetTempPath(), TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken, environment: environment);
     }
 
     [Fact]

@@ -1,10 +1,11 @@
-namespace OrchestrationMaint.Web.Components;
+namespace OrchestrationMaint.Core;
 
 /// <summary>
-/// Turns bursts of change notifications into at most one render per interval, so a target writing
-/// hundreds of metrics lines a second never floods a circuit (the idea of Aspire's CallbackThrottler).
+/// Turns bursts of change notifications into at most one run of <paramref name="action"/> per
+/// interval, so a target writing hundreds of metrics lines a second never floods a circuit or the
+/// health checks (the idea of Aspire's CallbackThrottler).
 /// </summary>
-public sealed class RenderThrottle(Func<Task> render, TimeSpan interval) : IDisposable
+public sealed class Throttle(Func<Task> action, TimeSpan interval) : IDisposable
 {
     private readonly CancellationTokenSource _disposed = new();
     private int _scheduled;
@@ -25,14 +26,14 @@ public sealed class RenderThrottle(Func<Task> render, TimeSpan interval) : IDisp
         {
             await Task.Delay(interval, _disposed.Token);
             Volatile.Write(ref _scheduled, 0);
-            await render();
+            await action();
         }
         catch (OperationCanceledException)
         {
         }
         catch (ObjectDisposedException)
         {
-            // The circuit went away between the notification and the render.
+            // The owner (a circuit, a stopping host) went away between the notification and the run.
         }
     }
 
