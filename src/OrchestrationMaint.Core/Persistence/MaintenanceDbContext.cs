@@ -1,4 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using OrchestrationMaint.Core.Queue;
+using OrchestrationMaint.Core.Records;
+using OrchestrationMaint.Core.Scheduling;
 
 namespace OrchestrationMaint.Core.Persistence;
 
@@ -9,6 +12,14 @@ public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> 
     public DbSet<AppSetting> Settings => Set<AppSetting>();
 
     public DbSet<MetricsState> MetricsStates => Set<MetricsState>();
+
+    public DbSet<TaskRun> Runs => Set<TaskRun>();
+
+    public DbSet<RunOutput> RunOutputs => Set<RunOutput>();
+
+    public DbSet<MaintenanceRecord> MaintenanceRecords => Set<MaintenanceRecord>();
+
+    public DbSet<Schedule> Schedules => Set<Schedule>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -25,6 +36,44 @@ public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> 
             state.ToTable("MetricsState");
             state.Property(s => s.Id).ValueGeneratedNever();
             state.Property(s => s.FilePath).HasMaxLength(4096);
+        });
+        modelBuilder.Entity<TaskRun>(run =>
+        {
+            run.ToTable("Runs");
+            run.Property(r => r.TaskKey).HasMaxLength(100);
+            run.Property(r => r.RequestedBy).HasMaxLength(200);
+            run.Property(r => r.Arguments).HasMaxLength(8000);
+            run.Property(r => r.Summary).HasMaxLength(2000);
+            run.Property(r => r.State).HasConversion<string>().HasMaxLength(20);
+            run.Property(r => r.Trigger).HasConversion<string>().HasMaxLength(20);
+            run.HasIndex(r => new { r.State, r.Id });
+            run.HasIndex(r => new { r.TaskKey, r.Id });
+            run.HasIndex(r => r.QueuedAt);
+            run.HasOne(r => r.Output).WithOne().HasForeignKey<RunOutput>(o => o.RunId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<RunOutput>(output =>
+        {
+            output.ToTable("RunOutputs");
+            output.HasKey(o => o.RunId);
+        });
+        modelBuilder.Entity<MaintenanceRecord>(record =>
+        {
+            record.ToTable("MaintenanceRecords");
+            record.Property(r => r.Task).HasMaxLength(100);
+            record.Property(r => r.Outcome).HasMaxLength(20);
+            record.Property(r => r.RequestedBy).HasMaxLength(200);
+            record.Property(r => r.Summary).HasMaxLength(2000);
+            record.HasIndex(r => r.At);
+        });
+        modelBuilder.Entity<Schedule>(schedule =>
+        {
+            schedule.ToTable("Schedules");
+            schedule.Property(s => s.Name).HasMaxLength(200);
+            schedule.Property(s => s.TaskKey).HasMaxLength(100);
+            schedule.Property(s => s.Cron).HasMaxLength(200);
+            schedule.Property(s => s.TimeZone).HasMaxLength(100);
+            schedule.Property(s => s.Arguments).HasMaxLength(8000);
+            schedule.HasIndex(s => s.Name).IsUnique();
         });
     }
 

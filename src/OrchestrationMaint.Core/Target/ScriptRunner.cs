@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 
 namespace OrchestrationMaint.Core.Target;
@@ -9,16 +10,24 @@ public sealed record ScriptResult(int? ExitCode, string Output, bool TimedOut, b
 }
 
 /// <summary>
-/// Runs a program in the target: arguments as a list (never a shell string), a timeout, the whole
-/// process tree killed on timeout or cancel, and stdout+stderr captured up to a cap.
+/// Runs a program in the target: arguments as a list (never a shell string), a timeout, stdout and
+/// stderr read concurrently as bytes (a 1 GB line neither deadlocks nor fills memory), output kept
+/// up to a cap, and on timeout, cancel or exit every process the run started killed, including
+/// those that left the process group with <c>setsid</c>: each run marks its processes with an
+/// environment variable they inherit, and the marked ones are found through /proc.
 /// </summary>
 public static class ScriptRunner
 {
     public const int DefaultOutputCap = 64 * 1024;
+    public const int MaxLineChars = 8 * 1024;
+    public const string TruncatedMark = "[output truncated: later lines were not kept]";
+    private const string MarkerVariable = "OM_RUN_MARKER";
 
     public static async Task<ScriptResult> RunAsync(string fileName, IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout,
-        CancellationToken cancellationToken, int outputCap = DefaultOutputCap, IReadOnlyDictionary<string, string>? environment = null)
+        CancellationToken cancellationToken, int outputCap = DefaultOutputCap, IReadOnlyDictionary<string, string>? environment = null,
+        Action<string>? onLine = null)
     {
+        var marker = Guid.NewGuid().ToString("N");
         var info = new ProcessStartInfo(fileName)
         {
             WorkingDirectory = workingDirectory,
@@ -40,38 +49,19 @@ public static class ScriptRunner
             info.Environment[name] = value;
         }
 
-        var output = new StringBuilder();
-        var truncated = false;
-        void Collect(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-
-            lock (output)
-            {
-                if (output.Length + line.Length + 1 > outputCap)
-                {
-                    truncated = true;
-                    return;
-                }
-
-                output.Append(line).Append('\n');
-            }
-        }
-
+        info.Environment[MarkerVariable] = marker;
+        var output = new OutputCollector(outputCap, onLine);
         var started = Stopwatch.GetTimestamp();
         using var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => Collect(e.Data);
-        process.ErrorDataReceived += (_, e) => Collect(e.Data);
         process.Start();
         process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var pumps = Task.WhenAll(
+            PumpAsync(process.StandardOutput.BaseStream, output),
+            PumpAsync(process.StandardError.BaseStream, output));
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         var timedOut = false;
+        var stopped = false;
         try
         {
             await process.WaitForExitAsync(deadline.Token);
@@ -79,23 +69,188 @@ public static class ScriptRunner
         catch (OperationCanceledException)
         {
             timedOut = !cancellationToken.IsCancellationRequested;
-            process.Kill(entireProcessTree: true);
-            // A grandchild that escaped the kill can hold the output pipes open: do not wait for them for ever.
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            try
+            stopped = true;
+            KillMarked(marker, process);
+        }
+
+        // A background child still holding the pipes open would keep us waiting for ever: give it a
+        // moment to finish its output, then stop it, since a run owns every process it started.
+        if (await Task.WhenAny(pumps, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)) != pumps)
+        {
+            var killed = KillMarked(marker, process);
+            if (killed > 0 && !stopped)
             {
-                await process.WaitForExitAsync(grace.Token);
-            }
-            catch (OperationCanceledException)
-            {
+                output.Note($"[stopped {killed} background process(es) the script left running]");
             }
 
+            await Task.WhenAny(pumps, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
+        }
+
+        if (stopped && !timedOut)
+        {
             cancellationToken.ThrowIfCancellationRequested();
         }
 
-        lock (output)
+        var exitCode = timedOut || !process.HasExited ? (int?)null : process.ExitCode;
+        return new ScriptResult(exitCode, output.Text, timedOut, output.Truncated, Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <summary>Kills the process and everything carrying the run's marker; returns how many marked processes were killed.</summary>
+    private static int KillMarked(string marker, Process process)
+    {
+        try
         {
-            return new ScriptResult(timedOut || !process.HasExited ? null : process.ExitCode, output.ToString(), timedOut, truncated, Stopwatch.GetElapsedTime(started));
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+
+        var needle = Encoding.ASCII.GetBytes($"{MarkerVariable}={marker}\0");
+        var killed = 0;
+        // A process may fork while we look: look again until a pass finds none.
+        for (var pass = 0; pass < 5; pass++)
+        {
+            var found = 0;
+            foreach (var directory in Directory.EnumerateDirectories("/proc"))
+            {
+                if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid == Environment.ProcessId)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    var environ = File.ReadAllBytes(Path.Combine(directory, "environ"));
+                    if (environ.AsSpan().IndexOf(needle) < 0)
+                    {
+                        continue;
+                    }
+
+                    using var marked = Process.GetProcessById(pid);
+                    marked.Kill();
+                    found++;
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+                {
+                    // Exited meanwhile, or not ours to read.
+                }
+            }
+
+            killed += found;
+            if (found == 0)
+            {
+                break;
+            }
+
+            Thread.Sleep(50);
+        }
+
+        return killed;
+    }
+
+    private static async Task PumpAsync(Stream stream, OutputCollector output)
+    {
+        var buffer = new byte[64 * 1024];
+        var line = new LineBuilder();
+        int read;
+        while ((read = await stream.ReadAsync(buffer)) > 0)
+        {
+            var span = buffer.AsSpan(0, read);
+            int newline;
+            while ((newline = span.IndexOf((byte)'\n')) >= 0)
+            {
+                line.Append(span[..newline]);
+                output.Add(line.Take());
+                span = span[(newline + 1)..];
+            }
+
+            line.Append(span);
+        }
+
+        if (line.HasContent)
+        {
+            output.Add(line.Take());
+        }
+    }
+
+    /// <summary>The bytes of one line up to <see cref="MaxLineChars"/>; the rest is counted, not kept.</summary>
+    private sealed class LineBuilder
+    {
+        private readonly byte[] _bytes = new byte[MaxLineChars];
+        private int _length;
+        private long _dropped;
+
+        public bool HasContent => _length > 0 || _dropped > 0;
+
+        public void Append(ReadOnlySpan<byte> bytes)
+        {
+            var room = Math.Min(bytes.Length, _bytes.Length - _length);
+            bytes[..room].CopyTo(_bytes.AsSpan(_length));
+            _length += room;
+            _dropped += bytes.Length - room;
+        }
+
+        public string Take()
+        {
+            var length = _length > 0 && _bytes[_length - 1] == '\r' ? _length - 1 : _length;
+            var text = Encoding.UTF8.GetString(_bytes, 0, length);
+            if (_dropped > 0)
+            {
+                text += string.Create(CultureInfo.InvariantCulture, $" … [line cut: {_dropped:N0} more bytes]");
+            }
+
+            _length = 0;
+            _dropped = 0;
+            return text;
+        }
+    }
+
+    private sealed class OutputCollector(int cap, Action<string>? onLine)
+    {
+        private readonly StringBuilder _text = new();
+
+        public bool Truncated { get; private set; }
+
+        public string Text
+        {
+            get
+            {
+                lock (_text)
+                {
+                    return _text.ToString();
+                }
+            }
+        }
+
+        public void Add(string line)
+        {
+            lock (_text)
+            {
+                if (Truncated)
+                {
+                    return;
+                }
+
+                if (_text.Length + line.Length + 1 > cap)
+                {
+                    Truncated = true;
+                    line = TruncatedMark;
+                }
+
+                _text.Append(line).Append('\n');
+                onLine?.Invoke(line);
+            }
+        }
+
+        public void Note(string line)
+        {
+            lock (_text)
+            {
+                _text.Append(line).Append('\n');
+                onLine?.Invoke(line);
+            }
         }
     }
 }

@@ -9,7 +9,7 @@ public sealed class ConfigCheck : ITargetCheck
     /// <summary>Configuration is a few kilobytes; anything this big is a mistake, and is not read into memory.</summary>
     public const long MaxBytes = 16 * 1024 * 1024;
 
-    private static readonly string[] Required = ["distribution.json", "default.json"];
+    internal static readonly string[] Required = ["distribution.json", "default.json"];
 
     public string Key => "config";
 

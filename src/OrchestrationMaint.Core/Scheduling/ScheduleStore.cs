@@ -1,0 +1,154 @@
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrchestrationMaint.Core.Persistence;
+using OrchestrationMaint.Core.Tasks;
+
+namespace OrchestrationMaint.Core.Scheduling;
+
+public sealed record ScheduleDraft(string Name, string TaskKey, string Cron, string TimeZone, JsonObject? Arguments = null);
+
+/// <summary>Adds, edits, pauses, resumes and deletes schedules; nothing invalid is ever stored.</summary>
+public sealed class ScheduleStore(
+    IDbContextFactory<MaintenanceDbContext> contextFactory,
+    TaskCatalog catalog,
+    SettingsStore settings,
+    IOptions<SchedulingOptions> options,
+    TimeProvider clock,
+    ILogger<ScheduleStore> logger)
+{
+    private const string SeededKey = "schedules.defaults-created";
+    private readonly Subscribers<bool> _subscribers = new(logger);
+
+    public IDisposable Subscribe(Action onChange) => _subscribers.Add(_ => onChange());
+
+    public async Task<IReadOnlyList<Schedule>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Schedules.AsNoTracking().OrderBy(s => s.Name).ToListAsync(cancellationToken);
+    }
+
+    public IReadOnlyList<string> Validate(ScheduleDraft draft, out string arguments)
+    {
+        var errors = new List<string>();
+        arguments = "{}";
+        if (string.IsNullOrWhiteSpace(draft.Name) || draft.Name.Length > 200)
+        {
+            errors.Add("Give the schedule a name (up to 200 characters).");
+        }
+
+        if (catalog.Find(draft.TaskKey) is not { } task)
+        {
+            errors.Add($"There is no task '{draft.TaskKey}'.");
+        }
+        else
+        {
+            arguments = TaskCatalog.Validate(task.Descriptor, draft.Arguments, out var argumentErrors).ToJson();
+            errors.AddRange(argumentErrors);
+        }
+
+        if (!CronSchedule.TryParse(draft.Cron, draft.TimeZone, out _, out _, out var cronError))
+        {
+            errors.Add(cronError!);
+        }
+
+        return errors;
+    }
+
+    /// <summary>Creates (<paramref name="id"/> null) or updates a schedule; returns the errors, and stores nothing when there are any.</summary>
+    public async Task<(Schedule? Schedule, IReadOnlyList<string> Errors)> SaveAsync(long? id, ScheduleDraft draft, CancellationToken cancellationToken)
+    {
+        var errors = Validate(draft, out var arguments);
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        if (await db.Schedules.AnyAsync(s => s.Name == draft.Name.Trim() && s.Id != id, cancellationToken))
+        {
+            return (null, [$"A schedule named '{draft.Name.Trim()}' already exists."]);
+        }
+
+        var now = clock.GetUtcNow();
+        Schedule? schedule;
+        if (id is { } existing)
+        {
+            schedule = await db.Schedules.FirstOrDefaultAsync(s => s.Id == existing, cancellationToken);
+            if (schedule is null)
+            {
+                return (null, ["The schedule no longer exists."]);
+            }
+
+            if (schedule.Cron != draft.Cron.Trim() || schedule.TimeZone != draft.TimeZone.Trim())
+            {
+                // A new timetable starts now: no occurrence of the old one is caught up.
+                schedule.LastOccurrence = now;
+            }
+        }
+        else
+        {
+            schedule = new Schedule { Name = "", TaskKey = "", Cron = "", TimeZone = "", CreatedAt = now, LastOccurrence = now };
+            db.Schedules.Add(schedule);
+        }
+
+        schedule.Name = draft.Name.Trim();
+        schedule.TaskKey = draft.TaskKey;
+        schedule.Cron = draft.Cron.Trim();
+        schedule.TimeZone = draft.TimeZone.Trim();
+        schedule.Arguments = arguments;
+        await db.SaveChangesAsync(cancellationToken);
+        _subscribers.Notify(true);
+        return (schedule, []);
+    }
+
+    /// <summary>Pauses or resumes. Resuming starts from now: what fell due while paused is not run.</summary>
+    public async Task<bool> SetPausedAsync(long id, bool paused, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var changed = paused
+            ? await db.Schedules.Where(s => s.Id == id).ExecuteUpdateAsync(s => s.SetProperty(x => x.Paused, true), cancellationToken)
+            : await db.Schedules.Where(s => s.Id == id && s.Paused).ExecuteUpdateAsync(s => s.SetProperty(x => x.Paused, false).SetProperty(x => x.LastOccurrence, now), cancellationToken);
+        _subscribers.Notify(true);
+        return changed > 0;
+    }
+
+    public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var deleted = await db.Schedules.Where(s => s.Id == id).ExecuteDeleteAsync(cancellationToken);
+        _subscribers.Notify(true);
+        return deleted > 0;
+    }
+
+    /// <summary>The seed's two cron examples plus the history retention, created once; an operator's later deletion sticks.</summary>
+    public async Task CreateDefaultsAsync(CancellationToken cancellationToken)
+    {
+        if (await settings.GetAsync(SeededKey, cancellationToken) is not null)
+        {
+            return;
+        }
+
+        var zone = options.Value.DefaultTimeZone;
+        ScheduleDraft[] defaults =
+        [
+            new("Daily health check", "health-check", "0 9 * * *", zone),
+            new("Weekly log cleanup", "log-cleanup", "0 1 * * 0", zone, new JsonObject { ["retentionDays"] = 30, ["dryRun"] = false }),
+            new("Run history retention", "prune-run-history", "30 3 * * *", zone),
+        ];
+        foreach (var draft in defaults.Where(d => catalog.Find(d.TaskKey) is not null))
+        {
+            var (_, errors) = await SaveAsync(null, draft, cancellationToken);
+            if (errors.Count > 0)
+            {
+                logger.LogWarning("Default schedule {Name} not created: {Errors}", draft.Name, string.Join(" ", errors));
+            }
+        }
+
+        await settings.SetAsync(SeededKey, "true", "system", cancellationToken);
+    }
+
+    internal void NotifyChanged() => _subscribers.Notify(true);
+}

@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using OrchestrationMaint.Core.Target;
+
+namespace OrchestrationMaint.Core.Tasks.Logs;
+
+public sealed record CleanupCandidate(string Path, long Bytes, DateTimeOffset LastWrite);
+
+/// <summary>
+/// The seed's weekly cleanup (<c>performance_monitor.sh clean 30</c>), natively: removes log files in
+/// logs/ not written for the retention period. The live files the scripts append to (metrics.jsonl,
+/// performance.log, maintenance.log) are never removed, symlinks are never followed, and a file that
+/// changed between listing and removal (a script appended to it) is kept: a dry run lists exactly what
+/// the real run removes, and the real run loses no line written meanwhile.
+/// </summary>
+public sealed class LogCleanupTask(TimeProvider clock) : IMaintenanceTask
+{
+    public static readonly IReadOnlySet<string> LiveFiles = new HashSet<string>(StringComparer.Ordinal) { "metrics.jsonl", "performance.log", "maintenance.log" };
+
+    public TaskDescriptor Descriptor { get; } = new(
+        "log-cleanup", "Log cleanup",
+        "Removes files in logs/ that have not been written for the retention period (never the live metrics, performance and maintenance logs). Use a dry run to see the list first.",
+        TaskCadence.Weekly, ChangesTarget: true, TimeSpan.FromMinutes(10),
+        [
+            new TaskParameter("retentionDays", "Retention (days)", ParameterKind.Number, JsonValue.Create(30), "Files not written for this many days are removed.", 1, 3650),
+            new TaskParameter("dryRun", "Dry run", ParameterKind.Boolean, JsonValue.Create(true), "Only list what would be removed and how much space it frees."),
+        ],
+        "bash scripts/performance_monitor.sh clean 30");
+
+    /// <summary>What a cleanup with this retention would remove now, oldest first.</summary>
+    public static IReadOnlyList<CleanupCandidate> Plan(string root, int retentionDays, DateTimeOffset now)
+    {
+        var logs = Path.Combine(root, "logs");
+        if (!Directory.Exists(logs))
+        {
+            return [];
+        }
+
+        var cutoff = now.AddDays(-retentionDays);
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true };
+        return new DirectoryInfo(logs).EnumerateFiles("*", options)
+            .Where(f => !(f.DirectoryName == logs && LiveFiles.Contains(f.Name)) && f.LastWriteTimeUtc < cutoff.UtcDateTime)
+            .Select(f => new CleanupCandidate(Path.GetRelativePath(root, f.FullName), f.Length, f.LastWriteTimeUtc))
+            .OrderBy(c => c.LastWrite)
+            .ToList();
+    }
+
+    public Task<TaskOutcome> RunAsync(TaskContext context, CancellationToken cancellationToken)
+    {
+        var days = context.Arguments.Number("retentionDays");
+        var dryRun = context.Arguments.Boolean("dryRun");
+        var plan = Plan(context.Root, days, clock.GetUtcNow());
+        var total = plan.Sum(c => c.Bytes);
+        context.Log($"{plan.Count} file(s) in logs/ not written for {days} days, {TargetInspector.FormatSize(total)} in all{(dryRun ? " (dry run: nothing is removed)" : "")}:");
+        var removed = new List<CleanupCandidate>();
+        var kept = new List<string>();
+        var errors = new List<string>();
+        for (var i = 0; i < plan.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var candidate = plan[i];
+            if (dryRun)
+            {
+                context.Log($"  would remove {candidate.Path}  {TargetInspector.FormatSize(candidate.Bytes)}  last written {candidate.LastWrite:yyyy-MM-dd}");
+                continue;
+            }
+
+            var file = new FileInfo(Path.Combine(context.Root, candidate.Path));
+            file.Refresh();
+            if (!file.Exists || file.LinkTarget is not null || file.Length != candidate.Bytes || file.LastWriteTimeUtc != candidate.LastWrite.UtcDateTime)
+            {
+                kept.Add($"{candidate.Path} changed since it was listed; kept");
+                context.Log($"  kept {candidate.Path}: it changed since it was listed");
+                continue;
+            }
+
+            try
+            {
+                file.Delete();
+                removed.Add(candidate);
+                context.Log($"  removed {candidate.Path}  {TargetInspector.FormatSize(candidate.Bytes)}");
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                errors.Add($"{candidate.Path}: {ex.Message}");
+                context.Log($"  could not remove {candidate.Path}: {ex.Message}");
+            }
+
+            context.Progress((i + 1.0) / plan.Count);
+        }
+
+        var result = new { dryRun, retentionDays = days, files = plan, removed = removed.Count, freedBytes = removed.Sum(c => c.Bytes) };
+        return Task.FromResult(dryRun
+            ? TaskOutcome.Success(string.Create(CultureInfo.InvariantCulture, $"Dry run: {plan.Count} file(s) would be removed, freeing {TargetInspector.FormatSize(total)}."), [], result)
+            : new TaskOutcome(errors.Count == 0,
+                string.Create(CultureInfo.InvariantCulture, $"Removed {removed.Count} of {plan.Count} file(s), freeing {TargetInspector.FormatSize(result.freedBytes)}.") +
+                (kept.Count > 0 ? $" {kept.Count} kept because a script wrote to them meanwhile." : "") +
+                (errors.Count > 0 ? $" {errors.Count} could not be removed." : ""),
+                [.. errors, .. kept], result));
+    }
+}

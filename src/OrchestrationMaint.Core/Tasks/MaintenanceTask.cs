@@ -1,0 +1,94 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace OrchestrationMaint.Core.Tasks;
+
+/// <summary>How often the seed asks for a task; the Tasks page groups its cards by this.</summary>
+public enum TaskCadence
+{
+    Daily,
+    Weekly,
+    Monthly,
+    Quarterly,
+    OnDemand,
+}
+
+public enum ParameterKind
+{
+    Number,
+    Boolean,
+    Text,
+}
+
+/// <summary>One typed parameter of a task; <see cref="Default"/> is used when a request leaves it out.</summary>
+public sealed record TaskParameter(string Name, string Label, ParameterKind Kind, JsonNode? Default, string? Help = null, int? Min = null, int? Max = null,
+    IReadOnlyList<string>? Choices = null);
+
+/// <param name="ChangesTarget">
+/// Changes the target (or restores it): runs alone, under the queue's exclusive lock, never re-run after a crash,
+/// and the UI asks for a typed confirmation.
+/// </param>
+public sealed record TaskDescriptor(
+    string Key,
+    string Title,
+    string Description,
+    TaskCadence Cadence,
+    bool ChangesTarget,
+    TimeSpan Timeout,
+    IReadOnlyList<TaskParameter> Parameters,
+    string SeedProcedure);
+
+/// <summary>
+/// What a run found. <see cref="Succeeded"/> is false only when the task could not do its job (a test
+/// that failed, a refusal, an error); findings of a review that ran fine are <see cref="Issues"/>.
+/// </summary>
+public sealed record TaskOutcome(bool Succeeded, string Summary, IReadOnlyList<string> Issues, object? Result = null)
+{
+    public static TaskOutcome Success(string summary, IReadOnlyList<string>? issues = null, object? result = null) => new(true, summary, issues ?? [], result);
+
+    public static TaskOutcome Failure(string summary, IReadOnlyList<string>? issues = null, object? result = null) => new(false, summary, issues ?? [summary], result);
+}
+
+/// <summary>What a running task can see and report: the target, its arguments, and a live output and progress channel.</summary>
+public sealed class TaskContext(long runId, string root, TaskArguments arguments, Action<string> log, Action<double> progress)
+{
+    public long RunId => runId;
+
+    public string Root => root;
+
+    public TaskArguments Arguments => arguments;
+
+    /// <summary>One line of output, shown live on the run's page and stored with the run.</summary>
+    public void Log(string line) => log(line);
+
+    /// <summary>Progress from 0 to 1, where the task knows it.</summary>
+    public void Progress(double fraction) => progress(Math.Clamp(fraction, 0, 1));
+}
+
+/// <summary>
+/// One maintenance procedure of the seed. Adding one is a class in a folder under Tasks/ plus one
+/// registration line; the queue, the API, schedules and the Tasks page pick it up from the catalogue.
+/// </summary>
+public interface IMaintenanceTask
+{
+    TaskDescriptor Descriptor { get; }
+
+    Task<TaskOutcome> RunAsync(TaskContext context, CancellationToken cancellationToken);
+}
+
+/// <summary>A run's validated arguments: every declared parameter present, with its declared type.</summary>
+public sealed class TaskArguments(JsonObject values)
+{
+    public static readonly TaskArguments None = new([]);
+
+    public int Number(string name) => values[name]?.GetValue<int>() ?? throw new KeyNotFoundException(name);
+
+    public bool Boolean(string name) => values[name]?.GetValue<bool>() ?? throw new KeyNotFoundException(name);
+
+    public string? Text(string name) => values[name]?.GetValue<string>();
+
+    public string ToJson() => values.ToJsonString();
+
+    public static TaskArguments FromJson(string? json) =>
+        new(string.IsNullOrWhiteSpace(json) ? [] : JsonNode.Parse(json) as JsonObject ?? throw new JsonException("Arguments must be a JSON object."));
+}
