@@ -326,6 +326,7 @@ public sealed class MetricsAggregate
             totals.Slow);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int OperationIndex(ReadOnlySpan<byte> utf8)
     {
         // A target has a handful of operations: comparing bytes beats decoding and hashing a name per record.
@@ -361,6 +362,7 @@ public sealed class MetricsAggregate
         return _operationIndex[operation] = _operations.Count - 1;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Enqueue<T>(Queue<T> queue, T item, int capacity)
     {
         if (capacity <= 0)

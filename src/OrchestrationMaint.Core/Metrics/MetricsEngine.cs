@@ -198,7 +198,7 @@ public sealed class MetricsEngine(
     {
         var fresh = NewAggregate(options.Value);
         var reader = new MetricsLineReader(options.Value.MaxLineBytes);
-        reader.ReadAppended(stream, (line, number, oversized) => OnLine(fresh, line, number, oversized, slowThreshold, holdsGate: false));
+        reader.ReadAppended(stream, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (line, number, oversized) => OnLine(fresh, line, number, oversized, slowThreshold, holdsGate: false));
         var anchor = ReadAnchor(stream, reader.Offset);
         lock (_gate)
         {
@@ -223,7 +223,7 @@ public sealed class MetricsEngine(
         _gate.Enter();
         try
         {
-            if (_reader.ReadAppended(stream, (line, number, oversized) => OnLine(live, line, number, oversized, _slowThreshold, holdsGate: true)) == 0)
+            if (_reader.ReadAppended(stream, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (line, number, oversized) => OnLine(live, line, number, oversized, _slowThreshold, holdsGate: true)) == 0)
             {
                 return false;
             }
