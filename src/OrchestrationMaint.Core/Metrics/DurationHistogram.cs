@@ -51,6 +51,7 @@ public sealed class DurationHistogram
         Count += count;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddAll(DurationHistogram other)
     {
         for (var i = 0; i < other._length; i++)
