@@ -18,11 +18,13 @@ public sealed class DurationHistogram
 
     public IEnumerable<(int Bin, long Count)> Bins => Enumerable.Range(0, _length).Select(i => (_bins[i], _counts[i]));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int BinOf(double seconds) => seconds <= 0.001 ? 0 : 1 + (int)Math.Floor(Math.Log(seconds * 1000) / LogBase);
 
     /// <summary>The geometric middle of a bin, in seconds.</summary>
     public static double ValueOf(int bin) => bin == 0 ? 0.001 : Math.Exp((bin - 0.5) * LogBase) / 1000;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(double seconds) => Add(BinOf(seconds), 1);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -49,6 +51,7 @@ public sealed class DurationHistogram
         Count += count;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddAll(DurationHistogram other)
     {
         for (var i = 0; i < other._length; i++)

@@ -225,6 +225,7 @@ public static class MetricLineParser
     }
 
     /// <summary>The shape shell scripts write ("2026-11-28T09:00:03Z", from date -u), read without the general parser.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool TryUtcSeconds(ReadOnlySpan<byte> text, out DateTimeOffset timestamp)
     {
         timestamp = default;
@@ -241,6 +242,7 @@ public static class MetricLineParser
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TwoDigits(ReadOnlySpan<byte> text, int at, out int value)
     {
         var tens = text[at] - '0';
@@ -299,6 +301,7 @@ public static class MetricLineParser
         return fields;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> line)
     {
         if (line.Length > 0 && line[^1] == (byte)'\r')

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace OrchestrationMaint.Core.Metrics;
 
@@ -36,20 +37,43 @@ public sealed class MetricsLineReader(int maxLineBytes)
 
     /// <summary>Hands out each complete line after <see cref="Offset"/> (without its '\n'; oversized lines as null).</summary>
     /// <returns>The number of lines handed out.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long ReadAppended(Stream file, LineHandler onLine)
     {
+        file.Seek(Offset, SeekOrigin.Begin);
+        return Read(file.Read, onLine);
+    }
+
+    /// <summary>
+    /// Like <see cref="ReadAppended"/>, but stops at <paramref name="end"/> (a line start, or
+    /// <see cref="long.MaxValue"/> for the end of the file) and reads at explicit positions, so that
+    /// several readers can share one open file, each on its own part.
+    /// </summary>
+    public long ReadRange(SafeFileHandle file, long end, LineHandler onLine)
+    {
+        var position = Offset;
+        return Read(
+            buffer =>
+            {
+                var read = RandomAccess.Read(file, buffer[..(int)Math.Min(buffer.Length, end - position)], position);
+                position += read;
+                return read;
+            },
+            onLine);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private long Read(ChunkSource source, LineHandler onLine)
+    {
         var before = LinesRead;
-        // Bytes between Offset and the stream position that belong to a line not yet complete.
+        // Bytes between Offset and the read position that belong to a line not yet complete.
         long pending = 0;
         _carryLength = 0;
         _skippingOversized = false;
-        file.Seek(Offset, SeekOrigin.Begin);
         var buffer = ArrayPool<byte>.Shared.Rent(ReadSize);
         try
         {
             int read;
-            while ((read = file.Read(buffer, 0, ReadSize)) > 0)
+            while ((read = source(buffer.AsSpan(0, ReadSize))) > 0)
             {
                 var chunk = buffer.AsSpan(0, read);
                 while (!chunk.IsEmpty)
@@ -94,6 +118,9 @@ public sealed class MetricsLineReader(int maxLineBytes)
 
         return LinesRead - before;
     }
+
+    /// <summary>Fills the start of <paramref name="buffer"/> with the next bytes; 0 at the end.</summary>
+    private delegate int ChunkSource(Span<byte> buffer);
 
     private void Hold(ReadOnlySpan<byte> part)
     {
