@@ -1,4 +1,5 @@
 using OrchestrationMaint.Core.Metrics;
+using OrchestrationMaint.Core.Queue;
 
 namespace OrchestrationMaint.Web;
 
@@ -9,6 +10,10 @@ public static class AppUrls
     public const string Target = "/target";
     public const string Settings = "/settings";
     public const string Logs = "/logs";
+    public const string Tasks = "/tasks";
+    public const string Runs = "/runs";
+    public const string RunRoute = "/runs/{Id:long}";
+    public const string Schedules = "/schedules";
     public const string Error = "/error";
     public const string NotFound = "/not-found";
     public const string HealthLive = "/health/live";
@@ -21,4 +26,26 @@ public static class AppUrls
     /// <summary>The dashboard for a window, optionally with the slow table filtered to one operation.</summary>
     public static string Dashboard(MetricsWindow window, string? operation = null) =>
         $"/?window={window.ToKey()}" + (string.IsNullOrEmpty(operation) ? "" : $"&op={Uri.EscapeDataString(operation)}");
+
+    public static string Run(long id) => $"{Runs}/{id}";
+
+    /// <summary>The run list with its filters in the URL, so a view can be linked and bookmarked.</summary>
+    public static string RunsFiltered(RunState? state = null, string? task = null, string? requestedBy = null, DateOnly? from = null, DateOnly? to = null)
+    {
+        var query = new List<string>();
+        void Add(string name, string? value)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                query.Add($"{name}={Uri.EscapeDataString(value)}");
+            }
+        }
+
+        Add("state", state?.ToString());
+        Add("task", task);
+        Add("by", requestedBy);
+        Add("from", from?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        Add("to", to?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        return query.Count == 0 ? Runs : $"{Runs}?{string.Join('&', query)}";
+    }
 }

@@ -111,6 +111,11 @@ namespace OrchestrationMaint.Migrations
                     b.Property<long?>("FinishedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Issues")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("IssuesFound")
                         .HasColumnType("INTEGER");
 

@@ -44,6 +44,7 @@ public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> 
             run.Property(r => r.RequestedBy).HasMaxLength(200);
             run.Property(r => r.Arguments).HasMaxLength(8000);
             run.Property(r => r.Summary).HasMaxLength(2000);
+            run.Property(r => r.Issues).HasMaxLength(8000);
             run.Property(r => r.State).HasConversion<string>().HasMaxLength(20);
             run.Property(r => r.Trigger).HasConversion<string>().HasMaxLength(20);
             run.HasIndex(r => new { r.State, r.Id });

@@ -11,7 +11,7 @@ namespace OrchestrationMaint.Core.Queue;
 public sealed class LiveRun(long runId, string taskKey, int outputCap, ILogger logger) : IDisposable
 {
     private readonly List<string> _lines = [];
-    private readonly Subscribers<string> _watchers = new(logger);
+    private readonly Subscribers<string?> _watchers = new(logger);
     private int _chars;
     private int _persistedLines;
 
@@ -64,11 +64,11 @@ public sealed class LiveRun(long runId, string taskKey, int outputCap, ILogger l
     public void ReportProgress(double fraction)
     {
         Progress = fraction;
-        _watchers.Notify("");
+        _watchers.Notify(null);
     }
 
-    /// <summary>Adds a watcher and returns the lines so far; the watcher gets every later line (and "" for a progress change).</summary>
-    public IDisposable Watch(Action<string> onLine, out IReadOnlyList<string> linesSoFar)
+    /// <summary>Adds a watcher and returns the lines so far; the watcher gets every later line, and null for a progress change.</summary>
+    public IDisposable Watch(Action<string?> onLine, out IReadOnlyList<string> linesSoFar)
     {
         lock (_lines)
         {

@@ -60,7 +60,7 @@ public sealed class TaskQueue(
     public IDisposable Subscribe(Action<RunChange> onChange) => _subscribers.Add(onChange);
 
     /// <summary>Follows a running run's output: null when it is not running (its output is then in the database).</summary>
-    public IDisposable? Watch(long runId, Action<string> onLine, out IReadOnlyList<string> linesSoFar, out LiveRun? live)
+    public IDisposable? Watch(long runId, Action<string?> onLine, out IReadOnlyList<string> linesSoFar, out LiveRun? live)
     {
         if (_running.TryGetValue(runId, out live))
         {
@@ -323,6 +323,7 @@ public sealed class TaskQueue(
         run.FinishedAt = clock.GetUtcNow();
         run.Summary = Shorten(run.Summary ?? "", 2000);
         run.IssuesFound = issues.Count;
+        run.Issues = Shorten(string.Join('\n', issues.Select(i => i.ReplaceLineEndings(" "))), 8000);
         run.Result = result is null ? null : JsonSerializer.Serialize(result, result.GetType(), ResultJson);
         run.OutputTruncated = live.Truncated;
         await using (var db = await contextFactory.CreateDbContextAsync(CancellationToken.None))
@@ -332,6 +333,7 @@ public sealed class TaskQueue(
                 .SetProperty(r => r.FinishedAt, run.FinishedAt)
                 .SetProperty(r => r.Summary, run.Summary)
                 .SetProperty(r => r.IssuesFound, run.IssuesFound)
+                .SetProperty(r => r.Issues, run.Issues)
                 .SetProperty(r => r.Result, run.Result)
                 .SetProperty(r => r.OutputTruncated, run.OutputTruncated));
             var text = live.Text;

@@ -70,6 +70,11 @@ public sealed class TaskRun
 
     public int IssuesFound { get; set; }
 
+    /// <summary>The issues found, one per line.</summary>
+    public string Issues { get; set; } = "";
+
+    public IReadOnlyList<string> IssueList => Issues.Length == 0 ? [] : Issues.Split('\n');
+
     /// <summary>The task's structured result as JSON.</summary>
     public string? Result { get; set; }
 

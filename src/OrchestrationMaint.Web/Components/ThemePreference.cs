@@ -1,6 +1,6 @@
 namespace OrchestrationMaint.Web.Components;
 
-/// <summary>The per-browser light/dark choice, kept in a cookie that wwwroot-assets/js/theme.js writes.</summary>
+/// <summary>The per-browser light/dark choice, kept in a cookie that wwwroot-assets/js/app.js writes.</summary>
 public static class ThemePreference
 {
     public const string CookieName = "om-theme";

@@ -45,6 +45,7 @@ public static class OrchestrationMaintApp
             keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(storage.Value.FullDataDirectory, "keys")), loggers));
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.Services.AddScoped<CircuitRuns>();
         builder.Services.AddSingleton<PrometheusExporter>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals);
         builder.Services.AddHealthChecks()
@@ -70,6 +71,7 @@ public static class OrchestrationMaintApp
         app.MapStaticAssets();
         app.MapHealthEndpoints();
         app.MapStatusApi();
+        app.MapTasksApi();
         app.MapMetrics(AppUrls.Prometheus, app.Services.GetRequiredService<PrometheusExporter>().Registry);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

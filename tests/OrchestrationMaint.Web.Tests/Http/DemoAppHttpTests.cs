@@ -59,7 +59,7 @@ public sealed class DemoAppHttpTests(TestApp app) : IClassFixture<TestApp>
     [InlineData("/assets/css/fonts.css", "text/css")]
     [InlineData("/assets/fonts/roboto-latin-400-normal.woff2", "font/woff2")]
     [InlineData("/assets/favicon.svg", "image/svg+xml")]
-    [InlineData("/assets/js/theme.js", "text/javascript")]
+    [InlineData("/assets/js/app.js", "text/javascript")]
     [InlineData("/_content/MudBlazor/MudBlazor.min.css", "text/css")]
     public async Task StaticAssets_SelfHosted_AreServed(string path, string contentType)
     {

@@ -10,7 +10,7 @@ using OrchestrationMaint.Core.Persistence;
 namespace OrchestrationMaint.Migrations
 {
     [DbContext(typeof(MaintenanceDbContext))]
-    [Migration("20261129022639_TaskQueueAndSchedules")]
+    [Migration("20261129023743_TaskQueueAndSchedules")]
     partial class TaskQueueAndSchedules
     {
         /// <inheritdoc />
@@ -113,6 +113,11 @@ namespace OrchestrationMaint.Migrations
 
                     b.Property<long?>("FinishedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Issues")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("IssuesFound")
                         .HasColumnType("INTEGER");

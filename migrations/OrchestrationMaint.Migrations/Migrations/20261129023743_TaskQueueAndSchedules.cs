@@ -47,6 +47,7 @@ namespace OrchestrationMaint.Migrations
                     FinishedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     Summary = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
                     IssuesFound = table.Column<int>(type: "INTEGER", nullable: false),
+                    Issues = table.Column<string>(type: "TEXT", maxLength: 8000, nullable: false),
                     Result = table.Column<string>(type: "TEXT", nullable: true),
                     OutputTruncated = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
