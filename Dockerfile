@@ -19,7 +19,7 @@ RUN dotnet publish src/OrchestrationMaint.Web/OrchestrationMaint.Web.csproj -c R
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0-trixie-slim AS runtime
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends bash git curl ca-certificates \
+    && apt-get install -y --no-install-recommends bash git curl ca-certificates shellcheck tzdata \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 10001 maint \
     && useradd --system --uid 10001 --gid maint --home-dir /data --shell /usr/sbin/nologin maint \

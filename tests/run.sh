@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The one test command. Installs what the tests need and the machine lacks (Debian's chromium, when
+# The one test command. Installs what the tests need and the machine lacks (Debian's chromium, git and shellcheck, when
 # run as root), builds the solution once, runs every test project, and ends with one line:
 #   Tests: N passed, N failed, N skipped
 # Exits non-zero on any failure, on a build error, or when no test ran.
@@ -26,6 +26,8 @@ install_debian_packages() {
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v git >/dev/null 2>&1 || missing+=(git)
+# The script-security task's tests run the real ShellCheck.
+command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
 [ ${#missing[@]} -eq 0 ] || install_debian_packages "${missing[@]}"
 
 rm -rf "$results"

@@ -54,6 +54,9 @@ public sealed class TaskQueue(
     private readonly Subscribers<RunChange> _subscribers = new(logger);
     private int _queued;
 
+    /// <summary>Marks the processes runs start in this target, so a start-up after a crash can stop the ones left behind.</summary>
+    private string ProcessOwner => $"task-queue:{location.Root}";
+
     /// <summary>Queued plus running: the app bar's badge.</summary>
     public int ActiveCount => _running.Count + Volatile.Read(ref _queued);
 
@@ -181,6 +184,11 @@ public sealed class TaskQueue(
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        if (ScriptRunner.KillOwnedBy(ProcessOwner) is > 0 and var leftovers)
+        {
+            logger.LogWarning("Stopped {Count} process(es) that runs cut off by the last stop had left running", leftovers);
+        }
+
         foreach (var run in interrupted)
         {
             logger.LogWarning("Run {RunId} of {Task} was interrupted by a restart", run.Id, run.TaskKey);
@@ -277,6 +285,7 @@ public sealed class TaskQueue(
             }
 
             var context = new TaskContext(run.Id, location.Root, TaskArguments.FromJson(run.Arguments), live.Append, live.ReportProgress);
+            ScriptRunner.Owner.Value = ProcessOwner;
             var outcome = await task.RunAsync(context, linked.Token);
             run.State = outcome.Succeeded ? RunState.Succeeded : RunState.Failed;
             run.Summary = outcome.Summary;
@@ -339,6 +348,9 @@ public sealed class TaskQueue(
             var text = live.Text;
             await db.RunOutputs.Where(o => o.RunId == run.Id).ExecuteUpdateAsync(s => s.SetProperty(o => o.Text, text));
         }
+
+        // Stored as finished: from here a cancel is answered "already finished", and pages read the stored output.
+        _running.TryRemove(run.Id, out _);
 
         logger.LogInformation("Run {RunId} of {Task} {State}: {Summary}", run.Id, run.TaskKey, run.State, run.Summary);
         await RecordAsync(run, issues, CancellationToken.None);

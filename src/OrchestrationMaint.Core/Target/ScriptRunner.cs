@@ -22,6 +22,13 @@ public static class ScriptRunner
     public const int MaxLineChars = 8 * 1024;
     public const string TruncatedMark = "[output truncated: later lines were not kept]";
     private const string MarkerVariable = "OM_RUN_MARKER";
+    private const string OwnerVariable = "OM_RUN_OWNER";
+
+    /// <summary>
+    /// Set by the task queue around a run: every process started in that flow carries it, so after a
+    /// crash the next start-up can stop what the cut-off run left behind (<see cref="KillOwnedBy"/>).
+    /// </summary>
+    public static readonly AsyncLocal<string?> Owner = new();
 
     public static async Task<ScriptResult> RunAsync(string fileName, IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout,
         CancellationToken cancellationToken, int outputCap = DefaultOutputCap, IReadOnlyDictionary<string, string>? environment = null,
@@ -50,6 +57,10 @@ public static class ScriptRunner
         }
 
         info.Environment[MarkerVariable] = marker;
+        if (Owner.Value is { } owner)
+        {
+            info.Environment[OwnerVariable] = owner;
+        }
         var output = new OutputCollector(outputCap, onLine);
         var started = Stopwatch.GetTimestamp();
         using var process = new Process { StartInfo = info };
@@ -107,7 +118,15 @@ public static class ScriptRunner
             // Already gone.
         }
 
-        var needle = Encoding.ASCII.GetBytes($"{MarkerVariable}={marker}\0");
+        return KillCarrying($"{MarkerVariable}={marker}");
+    }
+
+    /// <summary>Kills every process started under <paramref name="owner"/> (by this or an earlier, crashed, instance of the app).</summary>
+    public static int KillOwnedBy(string owner) => KillCarrying($"{OwnerVariable}={owner}");
+
+    private static int KillCarrying(string variable)
+    {
+        var needle = Encoding.UTF8.GetBytes(variable + "\0");
         var killed = 0;
         // A process may fork while we look: look again until a pass finds none.
         for (var pass = 0; pass < 5; pass++)
@@ -122,8 +141,16 @@ public static class ScriptRunner
 
                 try
                 {
-                    var environ = File.ReadAllBytes(Path.Combine(directory, "environ"));
-                    if (environ.AsSpan().IndexOf(needle) < 0)
+                    var environ = File.ReadAllBytes(Path.Combine(directory, "environ")).AsSpan();
+                    var at = environ.IndexOf(needle);
+                    // Whole variables only: at the start, or right after the previous one's NUL.
+                    while (at > 0 && environ[at - 1] != 0)
+                    {
+                        var next = environ[(at + 1)..].IndexOf(needle);
+                        at = next < 0 ? -1 : at + 1 + next;
+                    }
+
+                    if (at < 0)
                     {
                         continue;
                     }

@@ -95,22 +95,26 @@ public static class TasksApi
         return TypedResults.Ok(new RunListDto(page.Total, [.. page.Runs.Select(r => ToDto(r, withOutput: false))]));
     }
 
-    private static async Task<Results<Ok<RunDto>, NotFound>> GetAsync(long id, RunHistory history, CancellationToken cancellationToken) =>
-        await history.GetAsync(id, cancellationToken) is { } run ? TypedResults.Ok(ToDto(run, withOutput: true)) : TypedResults.NotFound();
+    private static async Task<Results<Ok<RunDto>, NotFound<ProblemDetails>>> GetAsync(long id, RunHistory history, CancellationToken cancellationToken) =>
+        await history.GetAsync(id, cancellationToken) is { } run ? TypedResults.Ok(ToDto(run, withOutput: true)) : RunNotFound(id);
 
-    private static async Task<Results<Accepted<CancelDto>, NotFound, Conflict<CancelDto>>> CancelAsync(long id, TaskQueue queue, CancellationToken cancellationToken)
+    private static async Task<Results<Accepted<CancelDto>, NotFound<ProblemDetails>, Conflict<CancelDto>>> CancelAsync(long id, TaskQueue queue, CancellationToken cancellationToken)
     {
         var outcome = await queue.CancelAsync(id, "api", cancellationToken);
         var dto = new CancelDto(id, outcome.ToString());
         return outcome switch
         {
-            CancelResult.NotFound => TypedResults.NotFound(),
+            CancelResult.NotFound => RunNotFound(id),
             CancelResult.AlreadyFinished => TypedResults.Conflict(dto),
             _ => TypedResults.Accepted(RunUrl(id), dto),
         };
     }
 
     public static string RunUrl(long id) => $"/api/runs/{id}";
+
+    // With a body: an empty 404 would be re-executed as the HTML not-found page.
+    private static NotFound<ProblemDetails> RunNotFound(long id) =>
+        TypedResults.NotFound(new ProblemDetails { Title = $"There is no run {id}.", Detail = "It never existed, or was pruned from the history." });
 
     public static TaskDto ToDto(TaskDescriptor task) => new(task.Key, task.Title, task.Description, task.Cadence.ToString(), task.ChangesTarget, task.Timeout.TotalSeconds,
         task.SeedProcedure, [.. task.Parameters.Select(p => new ParameterDto(p.Name, p.Label, p.Kind.ToString(), p.Default?.DeepClone(), p.Help, p.Min, p.Max, p.Choices))]);

@@ -1,10 +1,16 @@
 using Bunit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using OrchestrationMaint.Core.Health;
 using OrchestrationMaint.Core.Persistence;
+using OrchestrationMaint.Core.Queue;
+using OrchestrationMaint.Core.Records;
+using OrchestrationMaint.Core.Tasks;
+using OrchestrationMaint.Web.Components;
 using OrchestrationMaint.Core.Target;
 using OrchestrationMaint.Core.Target.Demo;
 using OrchestrationMaint.Tests;
@@ -37,6 +43,11 @@ public sealed class TargetPageTests : IAsyncDisposable
         _context.Services.AddSingleton(demo);
         _context.Services.AddSingleton(_monitor);
         _context.Services.AddSingleton(new HealthMonitor([], location, new NoChanges(), TimeProvider.System, NullLogger<HealthMonitor>.Instance));
+        // The layout only subscribes to the queue and reads its count: no database is touched.
+        var database = new PooledDbContextFactory<MaintenanceDbContext>(new DbContextOptionsBuilder<MaintenanceDbContext>().UseSqlite($"Data Source={_temp.Combine("unused.db")}").Options);
+        _context.Services.AddSingleton(new TaskQueue(new TaskCatalog([]), database, location,
+            new MaintenanceRecorder(database, location, NullLogger<MaintenanceRecorder>.Instance), Options.Create(new QueueOptions()), TimeProvider.System, NullLogger<TaskQueue>.Instance));
+        _context.Services.AddScoped<CircuitRuns>();
     }
 
     [Fact]

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using OrchestrationMaint.Tests;
+
+namespace OrchestrationMaint.Web.Tests.Http;
+
+/// <summary>The app killed with SIGKILL in the middle of a run that changes the target, then started again on the same data.</summary>
+public sealed partial class CrashRecoveryTests
+{
+    private static readonly CancellationToken Ct = TestContext.Current.CancellationToken;
+
+    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    private static partial Regex ListeningOn();
+
+    private sealed class AppProcess(Process process, Uri address) : IDisposable
+    {
+        public Process Process => process;
+
+        public HttpClient Client { get; } = new() { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+
+        public void Dispose()
+        {
+            Client.Dispose();
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(10_000);
+            }
+
+            process.Dispose();
+        }
+    }
+
+    private static async Task<AppProcess> StartAsync(string dataDirectory)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(RepoPaths.BuiltAppDll);
+        info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["Storage__DataDirectory"] = dataDirectory;
+        info.Environment["Demo__Simulate"] = "false";
+        info.Environment["Demo__HistoryRecords"] = "2000";
+        var process = Process.Start(info)!;
+        var address = new TaskCompletionSource<Uri>();
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null && ListeningOn().Match(e.Data) is { Success: true } match)
+            {
+                address.TrySetResult(new Uri(match.Groups[1].Value));
+            }
+        };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new AppProcess(process, await address.Task.WaitAsync(TimeSpan.FromSeconds(60), Ct));
+    }
+
+    private static async Task<JsonElement> RunAsync(HttpClient client, long id) =>
+        await client.GetFromJsonAsync<JsonElement>($"/api/runs/{id}", Ct);
+
+    [Fact]
+    public async Task Kill_DuringARunThatChangesTheTarget_RunIsInterruptedAfterRestartAndNeverRetried()
+    {
+        using var temp = new TempDirectory();
+        var root = Path.Combine(temp.Path, "demo", "target");
+        long runId;
+        int scriptPid;
+        using (var first = await StartAsync(temp.Path))
+        {
+            // recreate-config changes the target and runs the main script when a default config is missing: make that script hang.
+            File.Delete(Path.Combine(root, "config", "default.json"));
+            await File.WriteAllTextAsync(Path.Combine(root, "scripts", "distribute-orchestration-files.sh"), "#!/bin/bash\necho $$ > /tmp/om-crash-$PPID.pid\necho recreating\nsleep 300\n", Ct);
+            var response = await first.Client.PostAsync("/api/tasks/recreate-config", null, Ct);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            runId = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetInt64();
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while ((await RunAsync(first.Client, runId)).GetProperty("output").GetString()?.Contains("recreating", StringComparison.Ordinal) != true)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the run never started");
+                await Task.Delay(100, Ct);
+            }
+
+            var pidFile = Directory.GetFiles("/tmp", "om-crash-*.pid").OrderByDescending(File.GetLastWriteTimeUtc).First();
+            scriptPid = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            File.Delete(pidFile);
+            first.Process.Kill();
+            await first.Process.WaitForExitAsync(Ct);
+            // SIGKILL gives the app no chance to clean up: its script is still running.
+            Assert.True(Directory.Exists($"/proc/{scriptPid}"));
+        }
+
+        using var second = await StartAsync(temp.Path);
+        var run = await RunAsync(second.Client, runId);
+        await Task.Delay(2000, Ct);
+        var later = await RunAsync(second.Client, runId);
+        var runs = await second.Client.GetFromJsonAsync<JsonElement>("/api/runs?task=recreate-config", Ct);
+
+        Assert.Equal("Interrupted", run.GetProperty("state").GetString());
+        Assert.Equal("Interrupted", later.GetProperty("state").GetString());
+        Assert.Equal(1, runs.GetProperty("total").GetInt32());
+        Assert.Contains("recreating", run.GetProperty("output").GetString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(root, "config", "default.json")));
+        // The start-up stopped what the cut-off run had left running.
+        Assert.False(Directory.Exists($"/proc/{scriptPid}") && !File.ReadAllText($"/proc/{scriptPid}/status").Contains("zombie", StringComparison.Ordinal));
+        Assert.Contains("\trecreate-config\tinterrupted\tby=api", await File.ReadAllTextAsync(Path.Combine(root, "logs", "maintenance.log"), Ct), StringComparison.Ordinal);
+    }
+}
