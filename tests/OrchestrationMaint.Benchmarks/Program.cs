@@ -8,6 +8,7 @@ using OrchestrationMaint.Core.Metrics;
 //   generate FILE LINES   writes a demo-style metrics file
 //   hugeline FILE MB      writes one metrics line of MB megabytes (plus one normal line)
 //   ingest FILE           ingests FILE once with the real engine; prints time, figures and peak memory
+//   queue                 the task queue: enqueue-to-start latency, throughput, memory, live output under load
 switch (args.FirstOrDefault())
 {
     case "generate":
@@ -18,6 +19,8 @@ switch (args.FirstOrDefault())
         return 0;
     case "ingest":
         return Ingest(args[1]);
+    case "queue":
+        return await QueueBenchmark.RunAsync();
     case "stages":
         return Stages(args[1]);
     default:
