@@ -96,7 +96,7 @@ public sealed class TasksTests : IAsyncLifetime
 
         await page.GetByTestId("new-schedule").ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
-        await dialog.GetByLabel("Name").FillAsync("Hourly disk check");
+        await dialog.GetByLabel("Name").FillAsync("Hourly health check");
         var cron = dialog.GetByLabel("Cron expression");
         await cron.FillAsync("0 99 * * *");
         await Expect(dialog.GetByTestId("cron-error")).ToContainTextAsync("is not a valid cron expression");
@@ -107,7 +107,7 @@ public sealed class TasksTests : IAsyncLifetime
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserApp.ScreenshotDirectory, "schedule-dialog.png") });
         await dialog.GetByTestId("save-schedule").ClickAsync();
 
-        var row = page.Locator("[data-testid=schedule-row][data-name='Hourly disk check']");
+        var row = page.Locator("[data-testid=schedule-row][data-name='Hourly health check']");
         await Expect(row).ToHaveAttributeAsync("data-paused", "false");
         await page.Locator("tr", new() { Has = row }).GetByTestId("pause-toggle").Locator("input").ClickAsync();
         await Expect(row).ToHaveAttributeAsync("data-paused", "true");
