@@ -45,6 +45,15 @@ public sealed class TasksTests : IAsyncLifetime
 
         await page.GotoAsync("/tasks");
         await Expect(Card(page, "health-check").GetByTestId("run-state")).ToHaveAttributeAsync("data-state", "Succeeded");
+
+        // The history, filtered in the URL.
+        await page.GotoAsync("/runs?state=Failed");
+        await BrowserApp.WaitUntilInteractiveAsync(page);
+        await Expect(page.GetByTestId("runs-table")).ToContainTextAsync("No runs match these filters.");
+        await page.GotoAsync("/runs?state=Succeeded&task=health-check");
+        await Expect(page.GetByTestId("runs-table").Locator("tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.GetByTestId("runs-table")).ToContainTextAsync("All 12 checks healthy.");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserApp.ScreenshotDirectory, "runs.png"), FullPage = true });
     }
 
     [Fact]

@@ -270,6 +270,26 @@ public sealed class TaskQueueTests
         Assert.Equal(0, await db.Runs.CountAsync(Token));
     }
 
+    [Fact]
+    public async Task Prune_RunsOlderThanTheRetention_AreDeletedWithTheirOutputAndRecordsStay()
+    {
+        await using var harness = await QueueHarness.StartAsync(Quick("look"));
+        var old = await harness.WaitFinishedAsync((await harness.EnqueueAsync("look")).Id);
+        var recent = await harness.WaitFinishedAsync((await harness.EnqueueAsync("look")).Id);
+        await using (var db = harness.Database.CreateDbContext())
+        {
+            await db.Runs.Where(r => r.Id == old.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.QueuedAt, DateTimeOffset.UtcNow.AddDays(-200)), Token);
+        }
+
+        var deleted = await harness.History.PruneAsync(180, Token);
+
+        Assert.Equal(1, deleted);
+        await using var check = harness.Database.CreateDbContext();
+        Assert.Equal([recent.Id], await check.Runs.Select(r => r.Id).ToListAsync(Token));
+        Assert.Equal([recent.Id], await check.RunOutputs.Select(o => o.RunId).ToListAsync(Token));
+        Assert.Equal(2, await check.MaintenanceRecords.CountAsync(Token));
+    }
+
     private static bool IsAlive(int pid)
     {
         // A killed process may linger as a zombie until its parent reaps it; it no longer runs.
