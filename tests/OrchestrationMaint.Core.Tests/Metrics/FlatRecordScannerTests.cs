@@ -29,6 +29,17 @@ public sealed class FlatRecordScannerTests
         "{\"timestamp\": \"2026-11-28T09:00:03Z\", \"operation\": \"x\", \"status\": \"success\"}",
         "{}",
         "[1]",
+        "{\"timestamp\":\t\"2026-11-28T09:00:03Z\", \"operation\": \"x\", \"status\": \"success\", \"duration_seconds\": 1}",
+        "{\"timestamp\": \"2026-11-28T09:00:03Z\", \"operation\": \"x\ty\", \"status\": \"success\", \"duration_seconds\": 1}",
+        "{\"timestamp\": \"2026-11-28T09:00:03Z\", \"operation\": \"x\", \"status\": \"success\", \"duration_seconds\": 1, \"note\": \"a\\\\b\"}",
+        "{\"timestamp\": \"2026-11-28T09:00:03Z\", \"operation\": \"x\", \"status\": \"success\", \"duration_seconds\": 0.1234567890123456}",
+        "{\"timestamp\": \"2026-11-28T09:00:03Z\", \"operation\": \"x\", \"status\": \"success\", \"duration_seconds\": 12345678901234567890}",
+        "{\"timestamp\": \"2026-11-28T09:00:03Z\", \"operation\": \"x\", \"status\": \"success\", \"duration_seconds\": 0.000}",
+        "{\"timestamp\": \"2026-11-28T09:00:03Z\", \"operation\": \"x\", \"status\": \"success\", \"duration_seconds\": 1.5e-3}",
+        "{\"timestamp\": \"2026-11-28T09:00:03Z\", \"operation\": \"x\", \"status\": \"success\", \"duration_seconds\": 1.2.3}",
+        "{\"timestamp\": \"2026-11-28T09:00:03Z\", \"operation\": \"x\", \"status\": \"success\", \"duration_seconds\": 1, \"x\": \"unterminated}",
+        "{\"timestamp\": \"2024-02-29T23:59:59Z\", \"operation\": \"x\", \"status\": \"success\", \"duration_seconds\": 1}",
+        "{\"timestamp\": \"2026-11-28T09:00:03Z\", \"operation\": \"x\", \"status\": \"success\", \"duration_seconds\": 1, \"\": \"\"}",
     ];
 
     [Theory]
