@@ -75,7 +75,7 @@ public sealed class MetricsAggregate
         if (slow || scan.Status == MetricStatus.Failure)
         {
             // A kept record holds its line for the fields shown later, up to a bound, so 20,000 of them stay small.
-            var kept = new KeptRecord(lineNumber, scan.Timestamp, _operations[operation], Encoding.UTF8.GetString(scan.StatusText), duration,
+            var kept = new KeptRecord(lineNumber, scan.Timestamp, _operations[operation], StatusText(scan.StatusText), duration,
                 line.Length <= KeptLineBytes ? line.ToArray() : []);
             if (slow)
             {
@@ -400,6 +400,10 @@ public sealed class MetricsAggregate
             totals.Max,
             totals.Slow);
     }
+
+    /// <summary>The status as written: the usual spellings share one string instead of one per kept record.</summary>
+    private static string StatusText(ReadOnlySpan<byte> utf8) =>
+        utf8.SequenceEqual("failure"u8) ? "failure" : utf8.SequenceEqual("success"u8) ? "success" : Encoding.UTF8.GetString(utf8);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int OperationIndex(ReadOnlySpan<byte> utf8)
