@@ -24,8 +24,8 @@ public sealed class MetricsAggregate
     private readonly List<byte[]> _operationUtf8 = [];
     private readonly Cell?[] _lastCell = new Cell?[MaxOperations];
     private readonly long[] _lastHour = new long[MaxOperations];
-    private readonly Queue<KeptRecord> _recentSlow = new();
-    private readonly Queue<KeptRecord> _recentFailures = new();
+    private readonly KeptRecordRing _recentSlow;
+    private readonly KeptRecordRing _recentFailures;
     private readonly Queue<MalformedLine> _recentMalformed = new();
     private long _lastRecordHour = long.MinValue;
 
@@ -33,6 +33,8 @@ public sealed class MetricsAggregate
     {
         RecentSlowCapacity = recentSlowCapacity;
         RecentMalformedCapacity = recentMalformedCapacity;
+        _recentSlow = new KeptRecordRing(recentSlowCapacity);
+        _recentFailures = new KeptRecordRing(recentSlowCapacity);
     }
 
     public int RecentSlowCapacity { get; }
@@ -75,17 +77,17 @@ public sealed class MetricsAggregate
         if (slow || scan.Status == MetricStatus.Failure)
         {
             // A kept record holds its line for the fields shown later, up to a bound, so 20,000 of them stay small.
-            var kept = new KeptRecord(lineNumber, scan.Timestamp, _operations[operation], StatusText(scan.StatusText), duration,
-                line.Length <= KeptLineBytes ? line.ToArray() : []);
+            var status = StatusText(scan.StatusText);
+            var kept = line.Length <= KeptLineBytes ? line : [];
             if (slow)
             {
                 cell.Slow++;
-                Enqueue(_recentSlow, kept, RecentSlowCapacity);
+                _recentSlow.Add(lineNumber, scan.Timestamp, _operations[operation], status, duration, kept);
             }
 
             if (scan.Status == MetricStatus.Failure)
             {
-                Enqueue(_recentFailures, kept, RecentSlowCapacity);
+                _recentFailures.Add(lineNumber, scan.Timestamp, _operations[operation], status, duration, kept);
             }
         }
 
@@ -147,29 +149,11 @@ public sealed class MetricsAggregate
             LastRecordAt = last;
         }
 
-        // A slow failure is one record in both queues, as in one pass.
-        var moved = new Dictionary<KeptRecord, KeptRecord>(ReferenceEqualityComparer.Instance);
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        KeptRecord Move(KeptRecord kept)
-        {
-            if (!moved.TryGetValue(kept, out var renumbered))
-            {
-                var operation = _operations[operations[next._operationIndex[kept.Operation]]];
-                moved[kept] = renumbered = new KeptRecord(kept.LineNumber + linesBefore, kept.Timestamp, operation, kept.Status, kept.DurationSeconds, kept.Line);
-            }
-
-            return renumbered;
-        }
-
-        foreach (var kept in next._recentSlow)
-        {
-            Enqueue(_recentSlow, Move(kept), RecentSlowCapacity);
-        }
-
-        foreach (var kept in next._recentFailures)
-        {
-            Enqueue(_recentFailures, Move(kept), RecentSlowCapacity);
-        }
+        string Operation(string name) => _operations[operations[next._operationIndex[name]]];
+        next._recentSlow.ForEach((number, timestamp, operation, status, duration, line) =>
+            _recentSlow.Add(number + linesBefore, timestamp, Operation(operation), status, duration, line));
+        next._recentFailures.ForEach((number, timestamp, operation, status, duration, line) =>
+            _recentFailures.Add(number + linesBefore, timestamp, Operation(operation), status, duration, line));
 
         foreach (var malformed in next._recentMalformed)
         {
@@ -238,16 +222,14 @@ public sealed class MetricsAggregate
 
     /// <summary>The newest slow records first; only the newest <see cref="RecentSlowCapacity"/> are kept in full.</summary>
     public IReadOnlyList<KeptRecord> RecentSlow(DateTimeOffset? from, string? operation, int limit) =>
-        _recentSlow.Reverse()
-            .Where(s => (from is null || s.Timestamp >= from) && (operation is null || s.Operation == operation))
+        _recentSlow.NewestFirst(from, operation)
             .Take(limit)
             .ToList();
 
     /// <summary>The newest failure records first, optionally only those whose fields mention <paramref name="text"/>.</summary>
     public IReadOnlyList<KeptRecord> RecentFailures(DateTimeOffset? from, string? operation, string? text, int limit) =>
-        _recentFailures.Reverse()
-            .Where(f => (from is null || f.Timestamp >= from) && (operation is null || f.Operation == operation)
-                && (string.IsNullOrEmpty(text) || f.Fields.Values.Any(v => v.Contains(text, StringComparison.OrdinalIgnoreCase))))
+        _recentFailures.NewestFirst(from, operation)
+            .Where(f => string.IsNullOrEmpty(text) || f.Fields.Values.Any(v => v.Contains(text, StringComparison.OrdinalIgnoreCase)))
             .Take(limit)
             .ToList();
 
@@ -342,8 +324,8 @@ public sealed class MetricsAggregate
             aggregate._malformedByHour[reader.ReadInt64()] = reader.ReadInt64();
         }
 
-        ReadRecords(reader, aggregate._recentSlow, recentSlowCapacity);
-        ReadRecords(reader, aggregate._recentFailures, recentSlowCapacity);
+        ReadRecords(reader, aggregate._recentSlow);
+        ReadRecords(reader, aggregate._recentFailures);
 
         for (var i = reader.ReadInt32(); i > 0; i--)
         {
@@ -353,22 +335,22 @@ public sealed class MetricsAggregate
         return aggregate;
     }
 
-    private static void WriteRecords(BinaryWriter writer, Queue<KeptRecord> records)
+    private static void WriteRecords(BinaryWriter writer, KeptRecordRing records)
     {
         writer.Write(records.Count);
-        foreach (var record in records)
+        records.ForEach((number, timestamp, operation, status, duration, line) =>
         {
-            writer.Write(record.LineNumber);
-            writer.Write(record.Timestamp.UtcTicks);
-            writer.Write(record.Operation);
-            writer.Write(record.Status);
-            writer.Write(record.DurationSeconds);
-            writer.Write(record.Line.Length);
-            writer.Write(record.Line);
-        }
+            writer.Write(number);
+            writer.Write(timestamp.UtcTicks);
+            writer.Write(operation);
+            writer.Write(status);
+            writer.Write(duration);
+            writer.Write(line.Length);
+            writer.Write(line);
+        });
     }
 
-    private static void ReadRecords(BinaryReader reader, Queue<KeptRecord> records, int capacity)
+    private static void ReadRecords(BinaryReader reader, KeptRecordRing records)
     {
         for (var i = reader.ReadInt32(); i > 0; i--)
         {
@@ -378,7 +360,7 @@ public sealed class MetricsAggregate
             var status = reader.ReadString();
             var duration = reader.ReadDouble();
             var line = reader.ReadBytes(reader.ReadInt32());
-            Enqueue(records, new KeptRecord(lineNumber, timestamp, operation, status, duration, line), capacity);
+            records.Add(lineNumber, timestamp, operation, status, duration, line);
         }
     }
 
