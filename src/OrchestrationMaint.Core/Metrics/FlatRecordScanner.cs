@@ -8,7 +8,7 @@ namespace OrchestrationMaint.Core.Metrics;
 
 /// <summary>
 /// The fast path of <see cref="MetricLineParser.Scan"/> for what scripts write nearly always: one flat
-/// object of unescaped strings, numbers and literals, with the four required fields well formed. It
+/// object in printable ASCII of unescaped strings, numbers and literals, with the four required fields well formed. It
 /// validates as strictly as JSON does; anything else (escapes, nesting, a missing or odd field,
 /// invalid JSON) returns false, and the general <see cref="System.Text.Json.Utf8JsonReader"/> path
 /// decides, with its exact message. So a line is read the same way whichever path takes it.
@@ -24,8 +24,9 @@ internal static class FlatRecordScanner
     {
         // One vectorised pass over the whole line instead of a check per byte in every string: with
         // no escape and no control character anywhere, a string ends at its next quote and the only
-        // whitespace left is ' '. A tab between tokens is valid JSON, but rare: the general path reads it.
-        if (HasEscapeOrControl(line))
+        // whitespace left is ' '. A tab between tokens is valid JSON, but rare: the general path reads
+        // it. An ASCII line is valid UTF-8 too, so the caller validates UTF-8 only for lines declined here.
+        if (!IsPlainAscii(line))
         {
             return false;
         }
@@ -105,8 +106,8 @@ internal static class FlatRecordScanner
                 }
 
                 scan.StatusText = value;
-                scan.Status = Ascii.EqualsIgnoreCase(value, "success"u8) ? MetricStatus.Success
-                    : Ascii.EqualsIgnoreCase(value, "failure"u8) ? MetricStatus.Failure
+                scan.Status = EqualsLettersIgnoreCase(value, "success"u8) ? MetricStatus.Success
+                    : EqualsLettersIgnoreCase(value, "failure"u8) ? MetricStatus.Failure
                     : MetricStatus.Other;
                 hasStatus = true;
             }
@@ -188,31 +189,52 @@ internal static class FlatRecordScanner
     // then instrumented) for most of its duration, which cost more than the searches themselves.
     // Compiled here, as part of this AggressiveOptimization class, they are fully optimised from the first line.
 
-    /// <summary>Whether the line holds a backslash or a byte below 0x20.</summary>
+    /// <summary>Whether every byte is printable ASCII (0x20 to 0x7F) other than a backslash.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool HasEscapeOrControl(ReadOnlySpan<byte> line)
+    private static bool IsPlainAscii(ReadOnlySpan<byte> line)
     {
         var space = Vector128.Create((byte)' ');
+        var delete = Vector128.Create((byte)0x7F);
         var backslash = Vector128.Create((byte)'\\');
         var i = 0;
         for (; i + Vector128<byte>.Count <= line.Length; i += Vector128<byte>.Count)
         {
             var bytes = Vector128.Create(line[i..]);
-            if ((Vector128.LessThan(bytes, space) | Vector128.Equals(bytes, backslash)) != Vector128<byte>.Zero)
+            if ((Vector128.LessThan(bytes, space) | Vector128.GreaterThan(bytes, delete) | Vector128.Equals(bytes, backslash)) != Vector128<byte>.Zero)
             {
-                return true;
+                return false;
             }
         }
 
         for (; i < line.Length; i++)
         {
-            if (line[i] < ' ' || line[i] == '\\')
+            if (line[i] is < (byte)' ' or > 0x7F or (byte)'\\')
             {
-                return true;
+                return false;
             }
         }
 
-        return false;
+        return true;
+    }
+
+    /// <summary>Ascii.EqualsIgnoreCase for a lower-case word of letters only, where setting bit 0x20 folds the case; written out for the same reason as the searches.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool EqualsLettersIgnoreCase(ReadOnlySpan<byte> text, ReadOnlySpan<byte> lowerCaseLetters)
+    {
+        if (text.Length != lowerCaseLetters.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            if ((text[i] | 0x20) != lowerCaseLetters[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -40,6 +40,13 @@ public sealed class FlatRecordScannerTests
         "{\"timestamp\": \"2026-11-28T09:00:03Z\", \"operation\": \"x\", \"status\": \"success\", \"duration_seconds\": 1, \"x\": \"unterminated}",
         "{\"timestamp\": \"2024-02-29T23:59:59Z\", \"operation\": \"x\", \"status\": \"success\", \"duration_seconds\": 1}",
         "{\"timestamp\": \"2026-11-28T09:00:03Z\", \"operation\": \"x\", \"status\": \"success\", \"duration_seconds\": 1, \"\": \"\"}",
+        "{\"timestamp\": \"2026-11-28T09:00:03Z\", \"operation\": \"x\", \"status\": \"SUCCESS\", \"duration_seconds\": 1}",
+        "{\"timestamp\": \"2026-11-28T09:00:03Z\", \"operation\": \"x\", \"status\": \"FaiLure\", \"duration_seconds\": 1}",
+        "{\"timestamp\": \"2026-11-28T09:00:03Z\", \"operation\": \"x\", \"status\": \"successful\", \"duration_seconds\": 1}",
+        "{\"timestamp\": \"2026-11-28T09:00:03Z\", \"operation\": \"x\", \"status\": \"sUccesS\", \"duration_seconds\": 1}",
+        "{\"timestamp\": \"2026-11-28T09:00:03Z\", \"operation\": \"x\", \"status\": \"succ\u00e9s\", \"duration_seconds\": 1}",
+        "{\"timestamp\": \"2026-11-28T09:00:03Z\", \"operation\": \"x\u007f\", \"status\": \"failure\", \"duration_seconds\": 1}",
+        "{\"timestamp\": \"2026-11-28T09:00:03Z\", \"operation\": \"\u65e5\u672c\", \"status\": \"failure\", \"duration_seconds\": 1}",
     ];
 
     [Theory]
