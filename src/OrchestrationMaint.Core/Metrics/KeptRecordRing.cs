@@ -4,7 +4,9 @@ namespace OrchestrationMaint.Core.Metrics;
 
 /// <summary>
 /// The newest records kept in full (slow or failed), up to a capacity, in fixed slots that are
-/// overwritten in place, each reusing its line buffer when the new line fits. A queue of
+/// overwritten in place. A line of up to <see cref="InlineBytes"/> bytes is copied into its slot's
+/// place in a block shared by <see cref="SlotsPerBlock"/> slots; a longer one into a buffer of the
+/// slot's own, reused when the next long line fits. A queue of
 /// <see cref="KeptRecord"/> objects allocated one per slow or failed line, most of them to be pushed
 /// out a few thousand records later, made every such line allocate, and those records died after
 /// being promoted: old-generation garbage that set the peak memory of a cold ingestion (twice over
@@ -14,10 +16,21 @@ namespace OrchestrationMaint.Core.Metrics;
 /// </summary>
 internal sealed class KeptRecordRing(int capacity)
 {
-    /// <summary>Line buffers are sized in steps of this, so that a slot mostly fits the next line too.</summary>
+    /// <summary>Room for a line in a block: script lines are 100 to 250 bytes.</summary>
+    private const int InlineBytes = 256;
+
+    /// <summary>
+    /// A full block is 128 KiB, so it lives on the large object heap: allocated as the ring fills, then
+    /// never copied by a collection. Lines in small arrays of their own (as before) were about half of
+    /// what survived each young collection during a cold ingestion, and so were copied twice.
+    /// </summary>
+    private const int SlotsPerBlock = 512;
+
+    /// <summary>Own buffers are sized in steps of this, so that a slot mostly fits the next long line too.</summary>
     private const int BufferStep = 64;
 
     private readonly Slot[] _slots = new Slot[Math.Max(0, capacity)];
+    private readonly byte[]?[] _blocks = new byte[]?[(Math.Max(0, capacity) + SlotsPerBlock - 1) / SlotsPerBlock];
     private int _oldest;
 
     public int Count { get; private set; }
@@ -44,13 +57,19 @@ internal sealed class KeptRecordRing(int capacity)
         }
 
         ref var slot = ref _slots[index];
-        if (slot.Line is null || slot.Line.Length < line.Length)
+        if (line.Length <= InlineBytes)
         {
-            slot.Line = new byte[(line.Length + BufferStep - 1) / BufferStep * BufferStep];
+            var block = index / SlotsPerBlock;
+            _blocks[block] ??= new byte[Math.Min(SlotsPerBlock, _slots.Length - (block * SlotsPerBlock)) * InlineBytes];
+            slot.OwnLine = null;
+        }
+        else if (slot.OwnLine is null || slot.OwnLine.Length < line.Length)
+        {
+            slot.OwnLine = new byte[(line.Length + BufferStep - 1) / BufferStep * BufferStep];
         }
 
-        line.CopyTo(slot.Line);
         slot.LineLength = line.Length;
+        line.CopyTo(Line(index, slot));
         slot.LineNumber = lineNumber;
         slot.Timestamp = timestamp;
         slot.Operation = operation;
@@ -69,7 +88,7 @@ internal sealed class KeptRecordRing(int capacity)
             if ((from is null || slot.Timestamp >= from) && (operation is null || slot.Operation == operation))
             {
                 yield return _slots[index].Record ??= new KeptRecord(slot.LineNumber, slot.Timestamp, slot.Operation, slot.Status, slot.DurationSeconds,
-                    slot.Line.AsSpan(0, slot.LineLength).ToArray());
+                    Line(index, slot).ToArray());
             }
         }
     }
@@ -79,10 +98,15 @@ internal sealed class KeptRecordRing(int capacity)
     {
         for (var i = 0; i < Count; i++)
         {
-            var slot = _slots[(_oldest + i) % _slots.Length];
-            visit(slot.LineNumber, slot.Timestamp, slot.Operation, slot.Status, slot.DurationSeconds, slot.Line.AsSpan(0, slot.LineLength));
+            var index = (_oldest + i) % _slots.Length;
+            var slot = _slots[index];
+            visit(slot.LineNumber, slot.Timestamp, slot.Operation, slot.Status, slot.DurationSeconds, Line(index, slot));
         }
     }
+
+    private Span<byte> Line(int index, in Slot slot) =>
+        slot.OwnLine is { } own ? own.AsSpan(0, slot.LineLength)
+            : _blocks[index / SlotsPerBlock].AsSpan(index % SlotsPerBlock * InlineBytes, slot.LineLength);
 
     public delegate void KeptVisitor(long lineNumber, DateTimeOffset timestamp, string operation, string status, double durationSeconds, ReadOnlySpan<byte> line);
 
@@ -93,7 +117,8 @@ internal sealed class KeptRecordRing(int capacity)
         public string Operation;
         public string Status;
         public double DurationSeconds;
-        public byte[] Line;
+        /// <summary>Set for a line longer than <see cref="InlineBytes"/> only.</summary>
+        public byte[]? OwnLine;
         public int LineLength;
         public KeptRecord? Record;
     }

@@ -50,6 +50,23 @@ public sealed class KeptRecordRingTests
     }
 
     [Fact]
+    public void Add_ManyLinesShortAndLong_AcrossBlocks_AreReadBackExactly()
+    {
+        // 700 slots span two blocks of 512 (the second one smaller); lines alternate between inline and own buffers.
+        var ring = new KeptRecordRing(700);
+        for (var i = 1; i <= 2_000; i++)
+        {
+            ring.Add(i, At, "op", "failure", i, Line(i, new string((char)('a' + (i % 26)), i % 7 == 0 ? 300 + (i % 50) : i % 120)));
+        }
+
+        var expected = Enumerable.Range(1_301, 700).Select(i => $"{i} {Text(i, new string((char)('a' + (i % 26)), i % 7 == 0 ? 300 + (i % 50) : i % 120))}");
+        var saved = new List<string>();
+        ring.ForEach((number, _, _, _, _, line) => saved.Add($"{number} {Encoding.UTF8.GetString(line)}"));
+        Assert.Equal(expected, saved);
+        Assert.Equal(2_000L, ring.NewestFirst(null, null).First().LineNumber);
+    }
+
+    [Fact]
     public void NewestFirst_FiltersByTimeAndOperation()
     {
         var ring = new KeptRecordRing(10);
