@@ -36,12 +36,12 @@ static int Ingest(string file)
     var summary = host.Engine.Summarize(MetricsWindow.All);
     watch.Stop();
     allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
-    var lines = Math.Max(1, host.Engine.FileStatus.LinesRead);
+    var lines = host.Engine.FileStatus.LinesRead;
     var process = Process.GetCurrentProcess();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"ingest_ms={watch.Elapsed.TotalMilliseconds:0} records={summary.Records} failures={summary.Failures} slow={summary.SlowOperations} malformed={summary.MalformedLines} " +
         $"success_rate={summary.SuccessRate:0.0000} rss_before_mb={before / 1048576.0:0} peak_rss_mb={process.PeakWorkingSet64 / 1048576.0:0} " +
-        $"allocated_bytes_per_line={allocated / (double)lines:0.0}"));
+        $"allocated_bytes_per_line={(lines == 0 ? "n/a" : (allocated / (double)lines).ToString("0.0", CultureInfo.InvariantCulture))}"));
     return 0;
 }
 
