@@ -52,7 +52,7 @@ public sealed class KeptRecordRingTests
     [Fact]
     public void Add_ManyLinesShortAndLong_AcrossBlocks_AreReadBackExactly()
     {
-        // 700 slots span two blocks of 512 (the second one smaller); lines alternate between inline and own buffers.
+        // 700 slots span six blocks of 128 (the last one smaller); lines alternate between inline and own buffers.
         var ring = new KeptRecordRing(700);
         for (var i = 1; i <= 2_000; i++)
         {
