@@ -30,24 +30,43 @@ public sealed class DurationHistogram
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(int bin, long count)
     {
-        var index = Array.BinarySearch(_bins, 0, _length, bin);
-        if (index < 0)
+        // A plain binary search here: Array.BinarySearch goes through a generic comparer, and in a
+        // cold ingestion its code is still being re-tiered while every line calls it.
+        int low = 0, high = _length - 1;
+        var bins = _bins;
+        while (low <= high)
         {
-            index = ~index;
-            if (_length == _bins.Length)
+            var middle = (int)((uint)(low + high) >> 1);
+            var found = bins[middle];
+            if (found == bin)
             {
-                Array.Resize(ref _bins, Math.Max(8, _length * 2));
-                Array.Resize(ref _counts, _bins.Length);
+                _counts[middle] += count;
+                Count += count;
+                return;
             }
 
-            Array.Copy(_bins, index, _bins, index + 1, _length - index);
-            Array.Copy(_counts, index, _counts, index + 1, _length - index);
-            _bins[index] = bin;
-            _counts[index] = 0;
-            _length++;
+            if (found < bin)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
         }
 
-        _counts[index] += count;
+        var index = low;
+        if (_length == _bins.Length)
+        {
+            Array.Resize(ref _bins, Math.Max(8, _length * 2));
+            Array.Resize(ref _counts, _bins.Length);
+        }
+
+        Array.Copy(_bins, index, _bins, index + 1, _length - index);
+        Array.Copy(_counts, index, _counts, index + 1, _length - index);
+        _bins[index] = bin;
+        _counts[index] = count;
+        _length++;
         Count += count;
     }
 

@@ -24,8 +24,8 @@ public sealed class MetricsAggregate
     private readonly List<byte[]> _operationUtf8 = [];
     private readonly Cell?[] _lastCell = new Cell?[MaxOperations];
     private readonly long[] _lastHour = new long[MaxOperations];
-    private readonly Queue<KeptRecord> _recentSlow = new();
-    private readonly Queue<KeptRecord> _recentFailures = new();
+    private readonly KeptRecordRing _recentSlow;
+    private readonly KeptRecordRing _recentFailures;
     private readonly Queue<MalformedLine> _recentMalformed = new();
     private long _lastRecordHour = long.MinValue;
 
@@ -33,6 +33,8 @@ public sealed class MetricsAggregate
     {
         RecentSlowCapacity = recentSlowCapacity;
         RecentMalformedCapacity = recentMalformedCapacity;
+        _recentSlow = new KeptRecordRing(recentSlowCapacity);
+        _recentFailures = new KeptRecordRing(recentSlowCapacity);
     }
 
     public int RecentSlowCapacity { get; }
@@ -75,17 +77,17 @@ public sealed class MetricsAggregate
         if (slow || scan.Status == MetricStatus.Failure)
         {
             // A kept record holds its line for the fields shown later, up to a bound, so 20,000 of them stay small.
-            var kept = new KeptRecord(lineNumber, scan.Timestamp, _operations[operation], Encoding.UTF8.GetString(scan.StatusText), duration,
-                line.Length <= KeptLineBytes ? line.ToArray() : []);
+            var status = StatusText(scan.StatusText);
+            var kept = line.Length <= KeptLineBytes ? line : [];
             if (slow)
             {
                 cell.Slow++;
-                Enqueue(_recentSlow, kept, RecentSlowCapacity);
+                _recentSlow.Add(lineNumber, scan.Timestamp, _operations[operation], status, duration, kept);
             }
 
             if (scan.Status == MetricStatus.Failure)
             {
-                Enqueue(_recentFailures, kept, RecentSlowCapacity);
+                _recentFailures.Add(lineNumber, scan.Timestamp, _operations[operation], status, duration, kept);
             }
         }
 
@@ -147,29 +149,11 @@ public sealed class MetricsAggregate
             LastRecordAt = last;
         }
 
-        // A slow failure is one record in both queues, as in one pass.
-        var moved = new Dictionary<KeptRecord, KeptRecord>(ReferenceEqualityComparer.Instance);
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        KeptRecord Move(KeptRecord kept)
-        {
-            if (!moved.TryGetValue(kept, out var renumbered))
-            {
-                var operation = _operations[operations[next._operationIndex[kept.Operation]]];
-                moved[kept] = renumbered = new KeptRecord(kept.LineNumber + linesBefore, kept.Timestamp, operation, kept.Status, kept.DurationSeconds, kept.Line);
-            }
-
-            return renumbered;
-        }
-
-        foreach (var kept in next._recentSlow)
-        {
-            Enqueue(_recentSlow, Move(kept), RecentSlowCapacity);
-        }
-
-        foreach (var kept in next._recentFailures)
-        {
-            Enqueue(_recentFailures, Move(kept), RecentSlowCapacity);
-        }
+        string Operation(string name) => _operations[operations[next._operationIndex[name]]];
+        next._recentSlow.ForEach((number, timestamp, operation, status, duration, line) =>
+            _recentSlow.Add(number + linesBefore, timestamp, Operation(operation), status, duration, line));
+        next._recentFailures.ForEach((number, timestamp, operation, status, duration, line) =>
+            _recentFailures.Add(number + linesBefore, timestamp, Operation(operation), status, duration, line));
 
         foreach (var malformed in next._recentMalformed)
         {
@@ -184,8 +168,11 @@ public sealed class MetricsAggregate
         var from = window.Start(now);
         var fromTicks = from?.UtcTicks ?? long.MinValue;
         var daily = window is MetricsWindow.Last30Days or MetricsWindow.All;
-        var perOperation = new Dictionary<int, (Cell Totals, DurationHistogram Durations)>();
-        var series = new SortedDictionary<long, Cell>();
+        // Arrays, one Dictionary and plain loops rather than SortedDictionary and LINQ: the first call
+        // comes right after a cold ingestion, and their generic code ran unoptimised for it (~20 ms).
+        var totals = new Cell?[_operations.Count];
+        var durations = new DurationHistogram?[_operations.Count];
+        var series = new Dictionary<long, Cell>();
         foreach (var ((hour, operation), cell) in _cells)
         {
             if (hour < fromTicks)
@@ -193,13 +180,8 @@ public sealed class MetricsAggregate
                 continue;
             }
 
-            if (!perOperation.TryGetValue(operation, out var totals))
-            {
-                perOperation[operation] = totals = (new Cell(), new DurationHistogram());
-            }
-
-            totals.Totals.AddCounts(cell);
-            totals.Durations.AddAll(cell.Durations);
+            (totals[operation] ??= new Cell()).AddCounts(cell);
+            (durations[operation] ??= new DurationHistogram()).AddAll(cell.Durations);
             var bucket = daily ? hour - (hour % TimeSpan.TicksPerDay) : hour;
             if (!series.TryGetValue(bucket, out var point))
             {
@@ -209,18 +191,37 @@ public sealed class MetricsAggregate
             point.AddCounts(cell);
         }
 
-        var operations = perOperation
-            .Select(pair => ToStats(_operations[pair.Key], pair.Value.Totals, pair.Value.Durations))
-            .OrderByDescending(o => o.Count)
-            .ThenBy(o => o.Operation, StringComparer.Ordinal)
-            .ToList();
+        var operations = new List<OperationStats>();
         var all = new Cell();
-        foreach (var (totals, _) in perOperation.Values)
+        for (var operation = 0; operation < totals.Length; operation++)
         {
-            all.AddCounts(totals);
+            if (totals[operation] is { } operationTotals)
+            {
+                operations.Add(ToStats(_operations[operation], operationTotals, durations[operation]!));
+                all.AddCounts(operationTotals);
+            }
         }
 
-        var malformed = _malformedByHour.Where(pair => pair.Key >= fromTicks).Sum(pair => pair.Value);
+        // Names are distinct, so this order is total and an unstable sort gives the same list.
+        operations.Sort((a, b) => a.Count != b.Count ? b.Count.CompareTo(a.Count) : string.CompareOrdinal(a.Operation, b.Operation));
+        var buckets = series.Keys.ToArray();
+        Array.Sort(buckets);
+        var points = new List<SeriesPoint>(buckets.Length);
+        foreach (var bucket in buckets)
+        {
+            var point = series[bucket];
+            points.Add(new SeriesPoint(new DateTimeOffset(bucket, TimeSpan.Zero), point.Successes, point.Failures, point.Other, point.Slow));
+        }
+
+        long malformed = 0;
+        foreach (var (hour, count) in _malformedByHour)
+        {
+            if (hour >= fromTicks)
+            {
+                malformed += count;
+            }
+        }
+
         return new MetricsSummary(
             window,
             from,
@@ -233,21 +234,19 @@ public sealed class MetricsAggregate
             malformed,
             LastRecordAt,
             operations,
-            series.Select(pair => new SeriesPoint(new DateTimeOffset(pair.Key, TimeSpan.Zero), pair.Value.Successes, pair.Value.Failures, pair.Value.Other, pair.Value.Slow)).ToList());
+            points);
     }
 
     /// <summary>The newest slow records first; only the newest <see cref="RecentSlowCapacity"/> are kept in full.</summary>
     public IReadOnlyList<KeptRecord> RecentSlow(DateTimeOffset? from, string? operation, int limit) =>
-        _recentSlow.Reverse()
-            .Where(s => (from is null || s.Timestamp >= from) && (operation is null || s.Operation == operation))
+        _recentSlow.NewestFirst(from, operation)
             .Take(limit)
             .ToList();
 
     /// <summary>The newest failure records first, optionally only those whose fields mention <paramref name="text"/>.</summary>
     public IReadOnlyList<KeptRecord> RecentFailures(DateTimeOffset? from, string? operation, string? text, int limit) =>
-        _recentFailures.Reverse()
-            .Where(f => (from is null || f.Timestamp >= from) && (operation is null || f.Operation == operation)
-                && (string.IsNullOrEmpty(text) || f.Fields.Values.Any(v => v.Contains(text, StringComparison.OrdinalIgnoreCase))))
+        _recentFailures.NewestFirst(from, operation)
+            .Where(f => string.IsNullOrEmpty(text) || f.Fields.Values.Any(v => v.Contains(text, StringComparison.OrdinalIgnoreCase)))
             .Take(limit)
             .ToList();
 
@@ -342,8 +341,8 @@ public sealed class MetricsAggregate
             aggregate._malformedByHour[reader.ReadInt64()] = reader.ReadInt64();
         }
 
-        ReadRecords(reader, aggregate._recentSlow, recentSlowCapacity);
-        ReadRecords(reader, aggregate._recentFailures, recentSlowCapacity);
+        ReadRecords(reader, aggregate._recentSlow);
+        ReadRecords(reader, aggregate._recentFailures);
 
         for (var i = reader.ReadInt32(); i > 0; i--)
         {
@@ -353,22 +352,22 @@ public sealed class MetricsAggregate
         return aggregate;
     }
 
-    private static void WriteRecords(BinaryWriter writer, Queue<KeptRecord> records)
+    private static void WriteRecords(BinaryWriter writer, KeptRecordRing records)
     {
         writer.Write(records.Count);
-        foreach (var record in records)
+        records.ForEach((number, timestamp, operation, status, duration, line) =>
         {
-            writer.Write(record.LineNumber);
-            writer.Write(record.Timestamp.UtcTicks);
-            writer.Write(record.Operation);
-            writer.Write(record.Status);
-            writer.Write(record.DurationSeconds);
-            writer.Write(record.Line.Length);
-            writer.Write(record.Line);
-        }
+            writer.Write(number);
+            writer.Write(timestamp.UtcTicks);
+            writer.Write(operation);
+            writer.Write(status);
+            writer.Write(duration);
+            writer.Write(line.Length);
+            writer.Write(line);
+        });
     }
 
-    private static void ReadRecords(BinaryReader reader, Queue<KeptRecord> records, int capacity)
+    private static void ReadRecords(BinaryReader reader, KeptRecordRing records)
     {
         for (var i = reader.ReadInt32(); i > 0; i--)
         {
@@ -378,7 +377,7 @@ public sealed class MetricsAggregate
             var status = reader.ReadString();
             var duration = reader.ReadDouble();
             var line = reader.ReadBytes(reader.ReadInt32());
-            Enqueue(records, new KeptRecord(lineNumber, timestamp, operation, status, duration, line), capacity);
+            records.Add(lineNumber, timestamp, operation, status, duration, line);
         }
     }
 
@@ -400,6 +399,10 @@ public sealed class MetricsAggregate
             totals.Max,
             totals.Slow);
     }
+
+    /// <summary>The status as written: the usual spellings share one string instead of one per kept record.</summary>
+    private static string StatusText(ReadOnlySpan<byte> utf8) =>
+        utf8.SequenceEqual("failure"u8) ? "failure" : utf8.SequenceEqual("success"u8) ? "success" : Encoding.UTF8.GetString(utf8);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int OperationIndex(ReadOnlySpan<byte> utf8)
