@@ -9,6 +9,7 @@ using OrchestrationMaint.Core.Metrics;
 //   hugeline FILE MB      writes one metrics line of MB megabytes (plus one normal line)
 //   ingest FILE           ingests FILE once with the real engine; prints time, figures and peak memory
 //   queue                 the task queue: enqueue-to-start latency, throughput, memory, live output under load
+//   backup generate|create|inspect|extract ...   the archive layer once (tests/perf/compare-backups-with-tar.sh)
 switch (args.FirstOrDefault())
 {
     case "generate":
@@ -21,6 +22,8 @@ switch (args.FirstOrDefault())
         return Ingest(args[1]);
     case "queue":
         return await QueueBenchmark.RunAsync();
+    case "backup":
+        return BackupBenchmark.Run(args[1..]);
     case "stages":
         return Stages(args[1]);
     default:

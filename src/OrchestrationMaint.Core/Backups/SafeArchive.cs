@@ -1,0 +1,195 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Security.Cryptography;
+
+namespace OrchestrationMaint.Core.Backups;
+
+/// <summary>
+/// System-state backups (<c>backup_YYYYmmdd_HHMMSS.tar.gz</c> of scripts/, modules/, config/) that
+/// cannot hurt the operator: written atomically and verified before they get their name, and read
+/// back only after the whole archive has been checked.
+/// <para>Policy, the same for writing and reading:</para>
+/// <list type="bullet">
+/// <item>Regular files and directories are stored, with their permission bits minus setuid and setgid
+/// (owners are not stored; a restore belongs to whoever restores it).</item>
+/// <item>A symlink is stored as a symlink when its target, resolved against its own directory and
+/// through any other symlink in the tree, stays inside the archived directories; an absolute target
+/// or one that climbs out is refused with a message naming the link.</item>
+/// <item>FIFOs, sockets and devices are refused when creating, and refused (with hard links) when reading.</item>
+/// <item>Restoring never sets setuid, setgid, sticky, group-write or world-write bits, and never
+/// writes through a symlink.</item>
+/// </list>
+/// </summary>
+public static class SafeArchive
+{
+    private const int Attempts = 3;
+
+    /// <summary>What one entry adds to an archive beyond its content (PAX header, header, padding), for the free-space estimate.</summary>
+    private const long EntryOverhead = 2048;
+
+    /// <summary>
+    /// Writes <paramref name="finalPath"/> (a .tar.gz, PAX format, gzip at the fastest level: measured
+    /// against the optimal level in tests/perf/compare-backups-with-tar.sh) from the given top-level
+    /// directories under <paramref name="root"/>; those that do not exist are skipped and listed in
+    /// <see cref="ArchiveCreated.MissingDirectories"/>.
+    /// <para>The archive is written under a hidden temporary name beside the final one, every file
+    /// hashed (SHA-256) as it is read, then fsync'ed, read back with <see cref="Inspect(string, ArchiveLimits, IReadOnlyList{ArchiveEntry}?, CancellationToken)"/>
+    /// against its own manifest and limits, and only then renamed, without replacing anything, to the
+    /// final name: a crash or failure never leaves a file under the final name, and a failure removes
+    /// the temporary file. A file whose size or modification time changes while it is read, or that
+    /// yields a different number of bytes than its size, fails the attempt; after three attempts Create
+    /// fails with an <see cref="IOException"/> naming the file.</para>
+    /// </summary>
+    /// <exception cref="UnsafeArchiveException">The tree breaks the policy or the limits.</exception>
+    /// <exception cref="IOException">The final path exists, disk space is short, or a file kept changing.</exception>
+    public static ArchiveCreated Create(string root, IReadOnlyList<string> directories, string finalPath, ArchiveLimits limits, CancellationToken ct) =>
+        Create(root, directories, finalPath, limits, CompressionLevel.Fastest, afterOpen: null, ct);
+
+    /// <param name="afterOpen">Called with each file's archive path once it is open and before it is read: where tests change a file mid-read or cancel mid-way.</param>
+    internal static ArchiveCreated Create(string root, IReadOnlyList<string> directories, string finalPath, ArchiveLimits limits, CompressionLevel level, Action<string>? afterOpen, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(directories);
+        ArgumentNullException.ThrowIfNull(limits);
+        if (directories.FirstOrDefault(d => d is "" or "." or ".." || d.Contains('/', StringComparison.Ordinal)) is { } bad)
+        {
+            throw new ArgumentException($"'{bad}' is not the name of a top-level directory", nameof(directories));
+        }
+
+        var final = Path.GetFullPath(finalPath);
+        var folder = Path.GetDirectoryName(final)!;
+        ThrowIfExists(final);
+        Directory.CreateDirectory(folder);
+        SourceChangedException? changed = null;
+        for (var attempt = 0; attempt < Attempts; attempt++)
+        {
+            var plan = SourcePlan.Scan(Path.GetFullPath(root), directories, limits);
+            CheckFreeSpace(folder, plan.Bytes + (plan.Items.Count * EntryOverhead), "the backup");
+            var temp = Path.Combine(folder, $".{Path.GetFileName(final)}.{Guid.NewGuid():N}.partial");
+            try
+            {
+                var (sha, size, entries) = ArchiveWriter.Write(temp, plan, level, afterOpen, ct);
+                Verify(temp, limits, entries, ct);
+                ThrowIfExists(final);
+                File.Move(temp, final, overwrite: false);
+                return new ArchiveCreated(final, sha, size, entries, plan.Missing);
+            }
+            catch (SourceChangedException e)
+            {
+                File.Delete(temp);
+                changed = e;
+            }
+            catch
+            {
+                File.Delete(temp);
+                throw;
+            }
+        }
+
+        throw new IOException($"'{changed!.Path}' changed while it was being read, on each of {Attempts} attempts; nothing was written.", changed);
+    }
+
+    /// <summary>
+    /// Reads the whole archive and checks it without writing anything: exactly one gzip member with a
+    /// correct CRC-32 and length and nothing after it, valid tar headers, no absolute or ".." names (also
+    /// after PAX and GNU long-name overrides), no hard links, devices, FIFOs or duplicate names, no
+    /// symlink resolving outside the tree, no entry below a file or symlink, every declared size present
+    /// and within <paramref name="limits"/>, and a compression ratio within the limit as it streams.
+    /// With <paramref name="expected"/>, every entry must equal the manifest's (kind, size, mode, hash,
+    /// target) and none may be missing or extra.
+    /// </summary>
+    /// <returns>The entries in archive order, each file with its SHA-256.</returns>
+    /// <exception cref="UnsafeArchiveException">The archive fails a check; the message names it.</exception>
+    public static IReadOnlyList<ArchiveEntry> Inspect(string archivePath, ArchiveLimits limits, IReadOnlyList<ArchiveEntry>? expected, CancellationToken ct)
+    {
+        using var file = OpenArchive(archivePath);
+        return Inspect(file, limits, expected, ct);
+    }
+
+    /// <summary>Inspects an open, seekable archive stream (tests count what is read through it).</summary>
+    internal static IReadOnlyList<ArchiveEntry> Inspect(Stream archive, ArchiveLimits limits, IReadOnlyList<ArchiveEntry>? expected, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        return ArchiveReader.Read(archive, limits, expected, writer: null, ct);
+    }
+
+    /// <summary>
+    /// Inspects the archive, checks free space, then extracts it into <paramref name="stagingDirectory"/>,
+    /// which must not exist and is created. The archive stays open between the two passes, and the
+    /// second pass must see exactly what the first did. Files are created with CreateNew and never
+    /// through a symlink; symlinks are made last; modes are sanitized (see the class policy) and
+    /// modification times restored. On any failure, cancellation included, the staging directory is
+    /// removed entirely.
+    /// </summary>
+    public static void ExtractTo(string archivePath, string stagingDirectory, ArchiveLimits limits, IReadOnlyList<ArchiveEntry>? expected, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        var staging = Path.GetFullPath(stagingDirectory);
+        ThrowIfExists(staging);
+        using var file = OpenArchive(archivePath);
+        var entries = ArchiveReader.Read(file, limits, expected, writer: null, ct);
+        CheckFreeSpace(NearestExisting(staging), entries.Sum(e => e.Size) + (entries.Count * EntryOverhead), "the restore");
+        Directory.CreateDirectory(staging);
+        try
+        {
+            file.Position = 0;
+            ArchiveReader.Read(file, limits, entries, new StagingWriter(staging), ct);
+        }
+        catch
+        {
+            StagingWriter.Remove(staging);
+            throw;
+        }
+    }
+
+    private static FileStream OpenArchive(string path) =>
+        new(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
+
+    private static void Verify(string temp, ArchiveLimits limits, IReadOnlyList<ArchiveEntry> entries, CancellationToken ct)
+    {
+        try
+        {
+            using var file = OpenArchive(temp);
+            ArchiveReader.Read(file, limits, entries, writer: null, ct);
+        }
+        catch (UnsafeArchiveException e)
+        {
+            throw new UnsafeArchiveException($"the new backup failed its own inspection ({e.Problem})", e);
+        }
+    }
+
+    private static void ThrowIfExists(string path)
+    {
+        // Path.Exists follows links; a dangling symlink still occupies the name.
+        if (Path.Exists(path) || new FileInfo(path).LinkTarget is not null)
+        {
+            throw new IOException($"'{path}' already exists and is never overwritten; nothing was written.");
+        }
+    }
+
+    private static string NearestExisting(string path)
+    {
+        var directory = Path.GetDirectoryName(path);
+        while (directory is not null && !Directory.Exists(directory))
+        {
+            directory = Path.GetDirectoryName(directory);
+        }
+
+        return directory ?? Path.GetPathRoot(path)!;
+    }
+
+    private static void CheckFreeSpace(string directory, long needed, string what)
+    {
+        var free = new DriveInfo(directory).AvailableFreeSpace;
+        if (needed > free)
+        {
+            throw new IOException(string.Create(CultureInfo.InvariantCulture,
+                $"not enough free space in '{directory}' for {what}: it may need {needed / 1048576.0:N1} MB and {free / 1048576.0:N1} MB are free; nothing was written."));
+        }
+    }
+}
+
+/// <summary>A source file changed while it was being archived: the attempt is abandoned and retried.</summary>
+internal sealed class SourceChangedException(string path) : IOException($"'{path}' changed while it was being read")
+{
+    public string Path { get; } = path;
+}
