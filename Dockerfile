@@ -19,7 +19,7 @@ RUN dotnet publish src/OrchestrationMaint.Web/OrchestrationMaint.Web.csproj -c R
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0-trixie-slim AS runtime
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends bash git curl ca-certificates shellcheck tzdata \
+    && apt-get install -y --no-install-recommends bash git curl ca-certificates shellcheck tzdata tini \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 10001 maint \
     && useradd --system --uid 10001 --gid maint --home-dir /data --shell /usr/sbin/nologin maint \
@@ -40,4 +40,5 @@ EXPOSE 8080
 USER maint
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD curl -fsS http://127.0.0.1:8080/health/live || exit 1
-ENTRYPOINT ["dotnet", "OrchestrationMaint.Web.dll"]
+# tini as PID 1 reaps the processes a cancelled task left behind (dotnet as PID 1 would leave zombies).
+ENTRYPOINT ["tini", "--", "dotnet", "OrchestrationMaint.Web.dll"]

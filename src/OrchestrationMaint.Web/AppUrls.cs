@@ -14,6 +14,7 @@ public static class AppUrls
     public const string Runs = "/runs";
     public const string RunRoute = "/runs/{Id:long}";
     public const string Schedules = "/schedules";
+    public const string Backups = "/backups";
     public const string Error = "/error";
     public const string NotFound = "/not-found";
     public const string HealthLive = "/health/live";

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using OrchestrationMaint.Core.Backups;
 using OrchestrationMaint.Core.Queue;
 using OrchestrationMaint.Core.Records;
 using OrchestrationMaint.Core.Scheduling;
@@ -20,6 +21,8 @@ public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> 
     public DbSet<MaintenanceRecord> MaintenanceRecords => Set<MaintenanceRecord>();
 
     public DbSet<Schedule> Schedules => Set<Schedule>();
+
+    public DbSet<BackupRecord> Backups => Set<BackupRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -65,6 +68,20 @@ public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> 
             record.Property(r => r.RequestedBy).HasMaxLength(200);
             record.Property(r => r.Summary).HasMaxLength(2000);
             record.HasIndex(r => r.At);
+        });
+        modelBuilder.Entity<BackupRecord>(backup =>
+        {
+            backup.ToTable("Backups");
+            backup.Property(b => b.Key).HasMaxLength(16);
+            backup.HasIndex(b => b.Key).IsUnique();
+            backup.Property(b => b.Name).HasMaxLength(300);
+            backup.Property(b => b.RelativePath).HasMaxLength(1000);
+            backup.HasIndex(b => b.RelativePath).IsUnique();
+            backup.Property(b => b.CreatedBy).HasMaxLength(200);
+            backup.Property(b => b.Sha256).HasMaxLength(64);
+            backup.Property(b => b.VerificationMessage).HasMaxLength(2000);
+            backup.Property(b => b.Kind).HasConversion<string>().HasMaxLength(30);
+            backup.Property(b => b.Status).HasConversion<string>().HasMaxLength(30);
         });
         modelBuilder.Entity<Schedule>(schedule =>
         {

@@ -49,8 +49,9 @@ public sealed class LiveRun(long runId, string taskKey, int outputCap, ILogger l
                 return;
             }
 
-            if (_chars + line.Length + 1 > outputCap)
+            if (_chars + line.Length + 1 > outputCap || line == ScriptRunner.TruncatedMark)
             {
+                // Cut here, or by the script runner's own cap: either way the run says so.
                 Truncated = true;
                 line = ScriptRunner.TruncatedMark;
             }

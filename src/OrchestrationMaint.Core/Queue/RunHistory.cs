@@ -50,10 +50,18 @@ public sealed class RunHistory(IDbContextFactory<MaintenanceDbContext> contextFa
         return new RunPage(runs, total);
     }
 
-    public async Task<TaskRun?> GetAsync(long id, CancellationToken cancellationToken)
+    public async Task<TaskRun?> GetAsync(long id, CancellationToken cancellationToken, bool withOutput = true)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Runs.AsNoTracking().Include(r => r.Output).FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        var runs = db.Runs.AsNoTracking();
+        return await (withOutput ? runs.Include(r => r.Output) : runs).FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+    }
+
+    /// <summary>Several runs by id, without their output (the Schedules page's "last run" column).</summary>
+    public async Task<IReadOnlyDictionary<long, TaskRun>> GetManyAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Runs.AsNoTracking().Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken);
     }
 
     /// <summary>The newest run of each task, for the Tasks page's cards.</summary>

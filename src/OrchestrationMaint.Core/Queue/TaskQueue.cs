@@ -95,10 +95,11 @@ public sealed class TaskQueue(
         try
         {
             await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-            // Ten clicks make one run: a task that changes the target is never queued twice; a read-only
-            // one is not queued again with the same arguments while the first is still pending.
+            // Ten clicks make one run: the same request (task and arguments) is not queued again while the
+            // first is pending. A different request (a real cleanup after a dry run) is queued behind it:
+            // the exclusive lock, not this check, keeps target-changing runs from overlapping.
             var existing = await db.Runs.AsNoTracking()
-                .Where(r => r.TaskKey == taskKey && (r.State == RunState.Queued || r.State == RunState.Running) && (exclusive || r.Arguments == json))
+                .Where(r => r.TaskKey == taskKey && (r.State == RunState.Queued || r.State == RunState.Running) && r.Arguments == json)
                 .OrderBy(r => r.Id)
                 .FirstOrDefaultAsync(cancellationToken);
             if (existing is not null)
@@ -119,7 +120,8 @@ public sealed class TaskQueue(
                 Output = new RunOutput(),
             };
             db.Runs.Add(run);
-            await db.SaveChangesAsync(cancellationToken);
+            // Past this point the run exists: a client going away must not leave the count behind.
+            await db.SaveChangesAsync(CancellationToken.None);
             Interlocked.Increment(ref _queued);
         }
         finally
@@ -157,8 +159,16 @@ public sealed class TaskQueue(
         if (_running.TryGetValue(runId, out var live))
         {
             live.CancelledBy ??= cancelledBy;
-            await live.Cancellation.CancelAsync();
-            return CancelResult.Stopping;
+            try
+            {
+                await live.Cancellation.CancelAsync();
+                return CancelResult.Stopping;
+            }
+            catch (ObjectDisposedException)
+            {
+                // It finished while we looked.
+                return CancelResult.AlreadyFinished;
+            }
         }
 
         return await db.Runs.AnyAsync(r => r.Id == runId, cancellationToken) ? CancelResult.AlreadyFinished : CancelResult.NotFound;
@@ -245,9 +255,21 @@ public sealed class TaskQueue(
             var live = new LiveRun(run.Id, run.TaskKey, options.Value.OutputCapChars, logger) { Exclusive = run.Exclusive };
             _running[run.Id] = live;
             var startedAt = clock.GetUtcNow();
-            var claimed = await db.Runs
-                .Where(r => r.Id == run.Id && r.State == RunState.Queued)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, RunState.Running).SetProperty(r => r.StartedAt, startedAt), stoppingToken);
+            int claimed;
+            try
+            {
+                claimed = await db.Runs
+                    .Where(r => r.Id == run.Id && r.State == RunState.Queued)
+                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, RunState.Running).SetProperty(r => r.StartedAt, startedAt), stoppingToken);
+            }
+            catch
+            {
+                // A busy database must not leave a phantom run holding the exclusive lock.
+                _running.TryRemove(run.Id, out _);
+                live.Dispose();
+                throw;
+            }
+
             if (claimed == 0)
             {
                 // Cancelled between the query and the claim.
@@ -310,21 +332,30 @@ public sealed class TaskQueue(
 
         await saving.CancelAsync();
         await saver;
-        try
+        // A run left Running in the database would block its task until a restart: try hard to store the end.
+        for (var attempt = 1; ; attempt++)
         {
-            await FinishAsync(run, live, issues, result);
+            try
+            {
+                await FinishAsync(run, live, issues, result);
+                break;
+            }
+            catch (Exception ex) when (attempt < 5)
+            {
+                logger.LogWarning(ex, "Storing the end of run {RunId} failed (attempt {Attempt}); retrying", run.Id, attempt);
+                await Task.Delay(TimeSpan.FromSeconds(attempt), CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Run {RunId} of {Task} ended {State} but could not be stored; it will show as Interrupted after a restart", run.Id, run.TaskKey, run.State);
+                break;
+            }
         }
-        catch (Exception ex)
-        {
-            logger.LogError(ex, "Run {RunId} of {Task} ended {State} but could not be stored; it will show as Interrupted after a restart", run.Id, run.TaskKey, run.State);
-        }
-        finally
-        {
-            _running.TryRemove(run.Id, out _);
-            live.Dispose();
-            Notify(run);
-            _wake.Release();
-        }
+
+        _running.TryRemove(run.Id, out _);
+        live.Dispose();
+        Notify(run);
+        _wake.Release();
     }
 
     private async Task FinishAsync(TaskRun run, LiveRun live, IReadOnlyList<string> issues, object? result)
@@ -353,7 +384,15 @@ public sealed class TaskQueue(
         _running.TryRemove(run.Id, out _);
 
         logger.LogInformation("Run {RunId} of {Task} {State}: {Summary}", run.Id, run.TaskKey, run.State, run.Summary);
-        await RecordAsync(run, issues, CancellationToken.None);
+        try
+        {
+            await RecordAsync(run, issues, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The run itself is stored; a retry must not store it twice.
+            logger.LogError(ex, "Run {RunId} finished, but its maintenance record could not be written", run.Id);
+        }
     }
 
     private Task RecordAsync(TaskRun run, IReadOnlyList<string> issues, CancellationToken cancellationToken) =>

@@ -29,8 +29,6 @@ public sealed record RunRequester(RunTrigger Trigger, string Name)
 
     public static readonly RunRequester Api = new(RunTrigger.Api, "api");
 
-    public static readonly RunRequester System = new(RunTrigger.System, "system");
-
     /// <summary>The <c>by=</c> value of maintenance.log: the seed's example writes <c>by=scheduler</c> for scheduled work.</summary>
     public string LogName => Trigger switch
     {

@@ -49,6 +49,13 @@ public sealed class MaintenanceRecorder(IDbContextFactory<MaintenanceDbContext> 
     private void AppendToLog(MaintenanceRecord record)
     {
         var directory = Path.GetDirectoryName(LogPath)!;
+        if (new DirectoryInfo(directory).LinkTarget is not null || new FileInfo(LogPath).LinkTarget is not null)
+        {
+            // Appending through a symlink would write wherever it points.
+            logger.LogWarning("Maintenance record {Id} is stored, but not mirrored: {Path} or its directory is a symbolic link.", record.Id, LogPath);
+            return;
+        }
+
         if (!Directory.Exists(directory))
         {
             // A missing logs/ is a health finding, not something to paper over by creating it here.

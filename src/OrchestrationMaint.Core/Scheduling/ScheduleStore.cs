@@ -18,7 +18,6 @@ public sealed class ScheduleStore(
     TimeProvider clock,
     ILogger<ScheduleStore> logger)
 {
-    private const string SeededKey = "schedules.defaults-created";
     private readonly Subscribers<bool> _subscribers = new(logger);
 
     public IDisposable Subscribe(Action onChange) => _subscribers.Add(_ => onChange());
@@ -44,8 +43,11 @@ public sealed class ScheduleStore(
         }
         else
         {
-            arguments = TaskCatalog.Validate(task.Descriptor, draft.Arguments, out var argumentErrors).ToJson();
+            // Checked now, but stored as given: parameters left out take their default when the run is
+            // queued, so a changed default (say Queue:RetentionDays) reaches existing schedules.
+            TaskCatalog.Validate(task.Descriptor, draft.Arguments, out var argumentErrors);
             errors.AddRange(argumentErrors);
+            arguments = (draft.Arguments ?? []).ToJsonString();
         }
 
         if (!CronSchedule.TryParse(draft.Cron, draft.TimeZone, out _, out _, out var cronError))
@@ -81,7 +83,7 @@ public sealed class ScheduleStore(
                 return (null, ["The schedule no longer exists."]);
             }
 
-            if (schedule.Cron != draft.Cron.Trim() || schedule.TimeZone != draft.TimeZone.Trim())
+            if (schedule.Cron != draft.Cron.Trim() || schedule.TimeZone != (draft.TimeZone ?? "").Trim())
             {
                 // A new timetable starts now: no occurrence of the old one is caught up.
                 schedule.LastOccurrence = now;
@@ -96,7 +98,7 @@ public sealed class ScheduleStore(
         schedule.Name = draft.Name.Trim();
         schedule.TaskKey = draft.TaskKey;
         schedule.Cron = draft.Cron.Trim();
-        schedule.TimeZone = draft.TimeZone.Trim();
+        schedule.TimeZone = string.IsNullOrWhiteSpace(draft.TimeZone) ? "UTC" : draft.TimeZone.Trim();
         schedule.Arguments = arguments;
         await db.SaveChangesAsync(cancellationToken);
         _subscribers.Notify(true);
@@ -123,31 +125,36 @@ public sealed class ScheduleStore(
         return deleted > 0;
     }
 
-    /// <summary>The seed's two cron examples plus the history retention, created once; an operator's later deletion sticks.</summary>
+    /// <summary>
+    /// The seed's two cron examples, the weekly backup verification and the history pruning, each
+    /// created once (a default added by a later version appears once too); a deleted one stays deleted.
+    /// </summary>
     public async Task CreateDefaultsAsync(CancellationToken cancellationToken)
     {
-        if (await settings.GetAsync(SeededKey, cancellationToken) is not null)
-        {
-            return;
-        }
-
         var zone = options.Value.DefaultTimeZone;
         ScheduleDraft[] defaults =
         [
             new("Daily health check", "health-check", "0 9 * * *", zone),
             new("Weekly log cleanup", "log-cleanup", "0 1 * * 0", zone, new JsonObject { ["retentionDays"] = 30, ["dryRun"] = false }),
+            new("Weekly backup verification", "backup-verify", "0 2 * * 0", zone),
             new("Run history retention", "prune-run-history", "30 3 * * *", zone),
         ];
         foreach (var draft in defaults.Where(d => catalog.Find(d.TaskKey) is not null))
         {
+            var key = $"schedules.default.{draft.TaskKey}";
+            if (await settings.GetAsync(key, cancellationToken) is not null)
+            {
+                continue;
+            }
+
             var (_, errors) = await SaveAsync(null, draft, cancellationToken);
             if (errors.Count > 0)
             {
                 logger.LogWarning("Default schedule {Name} not created: {Errors}", draft.Name, string.Join(" ", errors));
             }
-        }
 
-        await settings.SetAsync(SeededKey, "true", "system", cancellationToken);
+            await settings.SetAsync(key, "created", "system", cancellationToken);
+        }
     }
 
     internal void NotifyChanged() => _subscribers.Notify(true);

@@ -84,16 +84,19 @@ public static class ScriptRunner
             KillMarked(marker, process);
         }
 
-        // A background child still holding the pipes open would keep us waiting for ever: give it a
-        // moment to finish its output, then stop it, since a run owns every process it started.
-        if (await Task.WhenAny(pumps, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)) != pumps)
-        {
-            var killed = KillMarked(marker, process);
-            if (killed > 0 && !stopped)
-            {
-                output.Note($"[stopped {killed} background process(es) the script left running]");
-            }
 
+        // A background child still holding the pipes open would keep us waiting for ever: give it a
+        // moment to finish its output. Then stop whatever the script left running, pipes or not (a
+        // daemon started with setsid and its output redirected): a run owns every process it started.
+        var drained = await Task.WhenAny(pumps, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)) == pumps;
+        var leftovers = KillMarked(marker, process);
+        if (leftovers > 0 && !stopped)
+        {
+            output.Note($"[stopped {leftovers} background process(es) the script left running]");
+        }
+
+        if (!drained)
+        {
             await Task.WhenAny(pumps, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
         }
 

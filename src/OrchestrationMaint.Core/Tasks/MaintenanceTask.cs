@@ -36,7 +36,11 @@ public sealed record TaskDescriptor(
     bool ChangesTarget,
     TimeSpan Timeout,
     IReadOnlyList<TaskParameter> Parameters,
-    string SeedProcedure);
+    string SeedProcedure)
+{
+    /// <summary>Whether the UI asks for the key to be typed: every task that changes the target, unless only adding to it (a new backup).</summary>
+    public bool ConfirmBeforeRun { get; init; } = ChangesTarget;
+}
 
 /// <summary>
 /// What a run found. <see cref="Succeeded"/> is false only when the task could not do its job (a test
@@ -52,6 +56,9 @@ public sealed record TaskOutcome(bool Succeeded, string Summary, IReadOnlyList<s
 /// <summary>What a running task can see and report: the target, its arguments, and a live output and progress channel.</summary>
 public sealed class TaskContext(long runId, string root, TaskArguments arguments, Action<string> log, Action<double> progress)
 {
+    /// <summary>What a script run inside a task keeps; the run's own output cap (Queue:OutputCapChars) applies on top.</summary>
+    public const int ScriptOutputCap = 4 * 1024 * 1024;
+
     public long RunId => runId;
 
     public string Root => root;
@@ -79,8 +86,6 @@ public interface IMaintenanceTask
 /// <summary>A run's validated arguments: every declared parameter present, with its declared type.</summary>
 public sealed class TaskArguments(JsonObject values)
 {
-    public static readonly TaskArguments None = new([]);
-
     public int Number(string name) => values[name]?.GetValue<int>() ?? throw new KeyNotFoundException(name);
 
     public bool Boolean(string name) => values[name]?.GetValue<bool>() ?? throw new KeyNotFoundException(name);

@@ -29,10 +29,10 @@ public static class TasksApi
     {
         var api = endpoints.MapGroup("/api");
         api.MapGet("/tasks", (TaskCatalog catalog) => TypedResults.Ok(catalog.All.Select(t => ToDto(t.Descriptor)).ToList()));
-        api.MapPost("/tasks/{key}", EnqueueAsync);
+        api.MapPost("/tasks/{key}", EnqueueAsync).RequireJsonContent();
         api.MapGet("/runs", ListAsync);
         api.MapGet("/runs/{id:long}", GetAsync);
-        api.MapPost("/runs/{id:long}/cancel", CancelAsync);
+        api.MapPost("/runs/{id:long}/cancel", CancelAsync).RequireJsonContent();
     }
 
     private static async Task<Results<Accepted<QueuedDto>, NotFound<ProblemDetails>, ValidationProblem>> EnqueueAsync(

@@ -72,6 +72,7 @@ public static class OrchestrationMaintApp
         app.MapHealthEndpoints();
         app.MapStatusApi();
         app.MapTasksApi();
+        app.MapBackupsApi();
         app.MapMetrics(AppUrls.Prometheus, app.Services.GetRequiredService<PrometheusExporter>().Registry);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

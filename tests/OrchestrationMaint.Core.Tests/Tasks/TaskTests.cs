@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using OrchestrationMaint.Core.Backups;
 using OrchestrationMaint.Core.Target;
 using OrchestrationMaint.Core.Tasks;
 using OrchestrationMaint.Core.Tasks.Config;
@@ -21,6 +22,14 @@ public sealed class TaskTests
         var output = new List<string>();
         var outcome = await task.RunAsync(new TaskContext(1, root, arguments, output.Add, _ => { }), Token);
         return (outcome, output);
+    }
+
+    /// <summary>The backup service on a real SQLite file beside the target.</summary>
+    private static async Task<BackupService> BackupsAsync(TempDirectory temp, string root)
+    {
+        var database = await TestDatabase.MigratedAsync(temp.Combine("maint.db"));
+        return new BackupService(database, TestTarget.Location(root, temp.Path), Microsoft.Extensions.Options.Options.Create(new BackupOptions()), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<BackupService>.Instance);
     }
 
     private static async Task<string> GitAsync(string directory, params string[] arguments)
@@ -167,7 +176,7 @@ public sealed class TaskTests
 
         var snapshotsBefore = Directory.GetDirectories(Path.Combine(root, "backups"), "config_backup_*");
 
-        var (outcome, _) = await RunAsync(new SystemUpdateTask(TimeProvider.System), root);
+        var (outcome, _) = await RunAsync(new SystemUpdateTask(await BackupsAsync(temp, root)), root);
 
         Assert.True(outcome.Succeeded, outcome.Summary);
         Assert.Contains("1 new commit(s)", outcome.Summary, StringComparison.Ordinal);
@@ -184,7 +193,7 @@ public sealed class TaskTests
         File.AppendAllText(Path.Combine(root, "scripts", "distribute-orchestration-files.sh"), "# local edit\n");
         var head = await GitAsync(root, "rev-parse", "HEAD");
 
-        var (outcome, _) = await RunAsync(new SystemUpdateTask(TimeProvider.System), root);
+        var (outcome, _) = await RunAsync(new SystemUpdateTask(await BackupsAsync(temp, root)), root);
 
         Assert.False(outcome.Succeeded);
         Assert.StartsWith("Refused: the working copy has 1 uncommitted change(s)", outcome.Summary, StringComparison.Ordinal);
@@ -209,7 +218,7 @@ public sealed class TaskTests
         await GitAsync(root, "commit", "-q", "-m", "Local change");
         var head = await GitAsync(root, "rev-parse", "HEAD");
 
-        var (outcome, _) = await RunAsync(new SystemUpdateTask(TimeProvider.System), root);
+        var (outcome, _) = await RunAsync(new SystemUpdateTask(await BackupsAsync(temp, root)), root);
 
         Assert.False(outcome.Succeeded);
         Assert.Contains("cannot be fast-forwarded", outcome.Summary, StringComparison.Ordinal);

@@ -73,7 +73,7 @@ public sealed partial class CrashRecoveryTests
             // recreate-config changes the target and runs the main script when a default config is missing: make that script hang.
             File.Delete(Path.Combine(root, "config", "default.json"));
             await File.WriteAllTextAsync(Path.Combine(root, "scripts", "distribute-orchestration-files.sh"), "#!/bin/bash\necho $$ > /tmp/om-crash-$PPID.pid\necho recreating\nsleep 300\n", Ct);
-            var response = await first.Client.PostAsync("/api/tasks/recreate-config", null, Ct);
+            var response = await first.Client.PostAsync("/api/tasks/recreate-config", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"), Ct);
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
             runId = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetInt64();
             var deadline = DateTime.UtcNow.AddSeconds(30);

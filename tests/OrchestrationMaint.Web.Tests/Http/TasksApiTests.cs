@@ -29,8 +29,8 @@ public sealed class TasksApiTests : IAsyncLifetime
 
     private async Task<JsonElement> GetJsonAsync(string path) => JsonDocument.Parse(await _client.GetStringAsync(path, Ct)).RootElement.Clone();
 
-    private async Task<HttpResponseMessage> PostAsync(string path, string? json = null) =>
-        await _client.PostAsync(path, json is null ? null : new StringContent(json, Encoding.UTF8, "application/json"), Ct);
+    private async Task<HttpResponseMessage> PostAsync(string path, string json = "{}") =>
+        await _client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"), Ct);
 
     private async Task<JsonElement> WaitForRunAsync(string url, params string[] states)
     {
@@ -90,6 +90,8 @@ public sealed class TasksApiTests : IAsyncLifetime
     {
         var wrong = await PostAsync("/api/tasks/log-cleanup", """{"retentionDays": "thirty", "path": "/"}""");
         var notJson = await PostAsync("/api/tasks/log-cleanup", "retentionDays=30");
+        // What a form or a no-cors fetch from another site can send: refused before anything is read.
+        var crossSite = await _client.PostAsync("/api/tasks/fix-permissions", new StringContent("{}", Encoding.UTF8, "text/plain"), Ct);
         var unknown = await PostAsync("/api/tasks/rm-rf");
 
         Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
@@ -97,6 +99,7 @@ public sealed class TasksApiTests : IAsyncLifetime
         Assert.Contains("Unknown parameter 'path'", problem, StringComparison.Ordinal);
         Assert.Contains("'retentionDays' must be a whole number", problem, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, crossSite.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal(0, (await GetJsonAsync("/api/runs")).GetProperty("total").GetInt32());
     }

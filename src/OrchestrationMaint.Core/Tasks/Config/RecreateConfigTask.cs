@@ -35,7 +35,7 @@ public sealed class RecreateConfigTask : IMaintenanceTask
 
         Directory.CreateDirectory(Path.Combine(context.Root, "config"));
         context.Log($"$ bash {Script} --help");
-        var result = await ScriptRunner.RunAsync("bash", [Script, "--help"], context.Root, Descriptor.Timeout, cancellationToken, onLine: context.Log);
+        var result = await ScriptRunner.RunAsync("bash", [Script, "--help"], context.Root, Descriptor.Timeout, cancellationToken, outputCap: TaskContext.ScriptOutputCap, onLine: context.Log);
         var stillMissing = Missing(context.Root);
         var recreated = missing.Except(stillMissing).ToList();
         if (stillMissing.Count > 0)

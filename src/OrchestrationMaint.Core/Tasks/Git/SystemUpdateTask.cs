@@ -8,7 +8,7 @@ namespace OrchestrationMaint.Core.Tasks.Git;
 /// working copy and a history that diverged (nothing is merged or overwritten), and takes a
 /// configuration snapshot before it changes anything.
 /// </summary>
-public sealed class SystemUpdateTask(TimeProvider clock) : IMaintenanceTask
+public sealed class SystemUpdateTask(BackupService backups) : IMaintenanceTask
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(2);
 
@@ -25,16 +25,30 @@ public sealed class SystemUpdateTask(TimeProvider clock) : IMaintenanceTask
             return TaskOutcome.Failure("The target is not a git working copy, so it cannot be updated from origin.");
         }
 
-        var status = await GitCommand.RunAsync(context, CommandTimeout, cancellationToken, "status", "--porcelain=v1");
+        // Untracked files (backups made by hand at the root, say) do not block: a fast-forward that would overwrite one fails by itself.
+        var status = await GitCommand.RunAsync(context, CommandTimeout, cancellationToken, "status", "--porcelain=v1", "--untracked-files=no");
+        if (!status.Succeeded)
+        {
+            return TaskOutcome.Failure("Refused: git status failed (see the output). Nothing was changed.");
+        }
+
         var changes = status.Output.Split('\n').Count(l => l.Length > 0);
-        if (!status.Succeeded || changes > 0)
+        if (changes > 0)
         {
             return TaskOutcome.Failure($"Refused: the working copy has {changes} uncommitted change(s). Commit or restore them (git status), then update again. Nothing was changed.");
         }
 
         var before = (await GitCommand.RunAsync(context, CommandTimeout, cancellationToken, "rev-parse", "HEAD")).Output.Trim();
-        var snapshot = ConfigSnapshot.Create(context.Root, clock.GetUtcNow());
-        context.Log(snapshot is null ? "config/ does not exist: no snapshot taken." : $"Configuration snapshot: {Path.GetRelativePath(context.Root, snapshot)}");
+        string? snapshot = null;
+        if (Directory.Exists(Path.Combine(context.Root, "config")))
+        {
+            var record = await backups.CreateAsync(BackupKind.ConfigurationSnapshot, $"before system update (run #{context.RunId})", context.RunId, safety: true, context.Log, cancellationToken);
+            snapshot = record.Name;
+        }
+        else
+        {
+            context.Log("config/ does not exist: no snapshot taken.");
+        }
 
         var fetch = await GitCommand.RunAsync(context, CommandTimeout, cancellationToken, "fetch", "origin");
         if (!fetch.Succeeded)

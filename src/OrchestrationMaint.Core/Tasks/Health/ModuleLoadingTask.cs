@@ -21,7 +21,7 @@ public sealed class ModuleLoadingTask : IMaintenanceTask
         }
 
         context.Log($"$ bash {Script}");
-        var result = await ScriptRunner.RunAsync("bash", [Script], context.Root, Descriptor.Timeout, cancellationToken, onLine: context.Log);
+        var result = await ScriptRunner.RunAsync("bash", [Script], context.Root, Descriptor.Timeout, cancellationToken, outputCap: TaskContext.ScriptOutputCap, onLine: context.Log);
         return result switch
         {
             { Succeeded: true } => TaskOutcome.Success($"Every module loads ({result.Duration.TotalSeconds:0.0} s)."),

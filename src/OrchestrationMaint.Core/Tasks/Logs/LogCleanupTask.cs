@@ -31,8 +31,9 @@ public sealed class LogCleanupTask(TimeProvider clock) : IMaintenanceTask
     public static IReadOnlyList<CleanupCandidate> Plan(string root, int retentionDays, DateTimeOffset now)
     {
         var logs = Path.Combine(root, "logs");
-        if (!Directory.Exists(logs))
+        if (!Directory.Exists(logs) || new DirectoryInfo(logs).LinkTarget is not null)
         {
+            // A symlinked logs/ could point anywhere (/var/log): never clean through it.
             return [];
         }
 
@@ -43,6 +44,41 @@ public sealed class LogCleanupTask(TimeProvider clock) : IMaintenanceTask
             .Select(f => new CleanupCandidate(Path.GetRelativePath(root, f.FullName), f.Length, f.LastWriteTimeUtc))
             .OrderBy(c => c.LastWrite)
             .ToList();
+    }
+
+    /// <summary>
+    /// Removes one listed file without losing a line written to it. The file is first renamed aside
+    /// (atomic): a script appending with <c>&gt;&gt;</c> from then on creates a new file under the old name,
+    /// which is kept. Only if the renamed file is still exactly as listed is it deleted; otherwise it
+    /// goes back. Returns null when removed, else why not.
+    /// </summary>
+    private static string? Remove(string path, CleanupCandidate candidate)
+    {
+        var aside = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.cleanup");
+        try
+        {
+            var file = new FileInfo(path);
+            if (!file.Exists || file.LinkTarget is not null)
+            {
+                return "changed since it was listed (gone or replaced)";
+            }
+
+            File.Move(path, aside, overwrite: false);
+            var moved = new FileInfo(aside);
+            if (moved.Length != candidate.Bytes || moved.LastWriteTimeUtc != candidate.LastWrite.UtcDateTime)
+            {
+                // Written to since the listing: put it back (or, if a script already started a new one, keep it beside).
+                File.Move(aside, File.Exists(path) ? $"{path}.kept-{DateTime.UtcNow:yyyyMMddHHmmss}" : path, overwrite: false);
+                return "changed since it was listed";
+            }
+
+            moved.Delete();
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return ex.Message;
+        }
     }
 
     public Task<TaskOutcome> RunAsync(TaskContext context, CancellationToken cancellationToken)
@@ -65,25 +101,21 @@ public sealed class LogCleanupTask(TimeProvider clock) : IMaintenanceTask
                 continue;
             }
 
-            var file = new FileInfo(Path.Combine(context.Root, candidate.Path));
-            file.Refresh();
-            if (!file.Exists || file.LinkTarget is not null || file.Length != candidate.Bytes || file.LastWriteTimeUtc != candidate.LastWrite.UtcDateTime)
+            var path = Path.Combine(context.Root, candidate.Path);
+            switch (Remove(path, candidate))
             {
-                kept.Add($"{candidate.Path} changed since it was listed; kept");
-                context.Log($"  kept {candidate.Path}: it changed since it was listed");
-                continue;
-            }
-
-            try
-            {
-                file.Delete();
-                removed.Add(candidate);
-                context.Log($"  removed {candidate.Path}  {TargetInspector.FormatSize(candidate.Bytes)}");
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                errors.Add($"{candidate.Path}: {ex.Message}");
-                context.Log($"  could not remove {candidate.Path}: {ex.Message}");
+                case null:
+                    removed.Add(candidate);
+                    context.Log($"  removed {candidate.Path}  {TargetInspector.FormatSize(candidate.Bytes)}");
+                    break;
+                case { } reason when reason.StartsWith("changed", StringComparison.Ordinal):
+                    kept.Add($"{candidate.Path} {reason}; kept");
+                    context.Log($"  kept {candidate.Path}: it {reason}");
+                    break;
+                case { } reason:
+                    errors.Add($"{candidate.Path}: {reason}");
+                    context.Log($"  could not remove {candidate.Path}: {reason}");
+                    break;
             }
 
             context.Progress((i + 1.0) / plan.Count);

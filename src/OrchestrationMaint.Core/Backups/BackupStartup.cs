@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace OrchestrationMaint.Core.Backups;
+
+/// <summary>
+/// Before any task can run: a restore the app did not finish (a crash mid-swap) is rolled back to the
+/// old trees, and the backups on disk are registered.
+/// </summary>
+public sealed class BackupStartup(BackupService backups, ILogger<BackupStartup> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var sentence in RestoreSwap.RecoverAll(backups.Root))
+            {
+                logger.LogWarning("{Recovery}", sentence);
+            }
+
+            await backups.SyncAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A broken target must not stop the app: the Backups page says what is wrong.
+            logger.LogWarning(ex, "Could not look at the target's backups at start-up");
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,81 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using OrchestrationMaint.Core.Backups;
+using OrchestrationMaint.Core.Queue;
+
+namespace OrchestrationMaint.Web.Api;
+
+/// <summary>Backups over HTTP. Creating, verifying and restoring are queued runs, answered 202 like tasks. Ids are opaque.</summary>
+public static class BackupsApi
+{
+    public sealed record BackupDto(string Id, string Name, string Kind, DateTimeOffset CreatedAt, long SizeBytes, int FileCount, string CreatedBy, string Status,
+        DateTimeOffset? VerifiedAt, string? VerificationMessage, bool IsSafetyBackup, bool Restorable, string Path, DateTimeOffset? LastDrillAt, bool? LastDrillPassed);
+
+    public sealed record CreateRequest(string? Kind);
+
+    public sealed record RestoreRequest(string? Confirm);
+
+    public static void MapBackupsApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api/backups");
+        api.MapGet("", async (BackupService backups, CancellationToken ct) => TypedResults.Ok((await backups.ListAsync(ct)).Select(ToDto).ToList()));
+        api.MapPost("", CreateAsync).RequireJsonContent();
+        api.MapPost("/{id}/verify", VerifyAsync).RequireJsonContent();
+        api.MapPost("/{id}/restore", RestoreAsync).RequireJsonContent();
+    }
+
+    private static Task<IResult> CreateAsync(CreateRequest? request, TaskQueue queue, CancellationToken ct) =>
+        EnqueueAsync(queue, "backup-create", new JsonObject { ["kind"] = request?.Kind ?? "system" }, ct);
+
+    private static async Task<IResult> VerifyAsync(string id, BackupService backups, TaskQueue queue, CancellationToken ct) =>
+        await FindAsync(id, backups, ct) switch
+        {
+            (_, { } problem) => problem,
+            _ => await EnqueueAsync(queue, "backup-verify", new JsonObject { ["backup"] = id }, ct),
+        };
+
+    private static async Task<IResult> RestoreAsync(string id, RestoreRequest? request, BackupService backups, TaskQueue queue, CancellationToken ct)
+    {
+        var (backup, problem) = await FindAsync(id, backups, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!string.Equals(request?.Confirm?.Trim(), backup!.Name, StringComparison.Ordinal))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["confirm"] = [$"Send {{\"confirm\": \"{backup.Name}\"}}: the backup's name, to confirm the restore."] });
+        }
+
+        return await EnqueueAsync(queue, "backup-restore", new JsonObject { ["backup"] = id, ["confirm"] = backup.Name }, ct);
+    }
+
+    /// <summary>The registered backup, or the answer: 400 for something that is not an id at all (a path, a name), 404 for an unknown one.</summary>
+    private static async Task<(BackupRecord? Backup, IResult? Problem)> FindAsync(string id, BackupService backups, CancellationToken ct)
+    {
+        if (!BackupService.IsKey(id))
+        {
+            return (null, TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = ["A backup id is 16 hexadecimal characters from GET /api/backups, never a path or a name."] }));
+        }
+
+        return await backups.FindAsync(id, ct) is { } backup
+            ? (backup, null)
+            : (null, TypedResults.NotFound(new ProblemDetails { Title = $"There is no backup {id}.", Detail = "GET /api/backups lists them." }));
+    }
+
+    private static async Task<IResult> EnqueueAsync(TaskQueue queue, string task, JsonObject parameters, CancellationToken ct)
+    {
+        var result = await queue.EnqueueAsync(task, parameters, RunRequester.Api, ct);
+        if (!result.Accepted)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["parameters"] = [.. result.Errors] });
+        }
+
+        var url = TasksApi.RunUrl(result.Run!.Id);
+        return TypedResults.Accepted(url, new TasksApi.QueuedDto(result.Run.Id, url, result.Run.State.ToString(), result.AlreadyActive));
+    }
+
+    public static BackupDto ToDto(BackupRecord b) => new(b.Key, b.Name, b.Kind == BackupKind.SystemState ? "system" : "configuration", b.CreatedAt, b.SizeBytes, b.FileCount,
+        b.CreatedBy, b.Status.ToString(), b.VerifiedAt, b.VerificationMessage, b.IsSafetyBackup, b.IsRestorable, b.RelativePath, b.LastDrillAt, b.LastDrillPassed);
+}

@@ -1,0 +1,51 @@
+using Microsoft.Playwright;
+using OrchestrationMaint.Tests;
+using static Microsoft.Playwright.Assertions;
+
+namespace OrchestrationMaint.E2E;
+
+/// <summary>The one action that can destroy work, as an operator does it: back up, break a config, restore through the dialog.</summary>
+public sealed class BackupsTests : IAsyncLifetime
+{
+    private readonly BrowserApp _browser = new(new Dictionary<string, string?> { ["Demo:Simulate"] = "false" });
+
+    private string ConfigFile => Path.Combine(_browser.App.DataDirectory, "demo", "target", "config", "distribution.json");
+
+    public ValueTask InitializeAsync() => _browser.InitializeAsync();
+
+    public ValueTask DisposeAsync() => _browser.DisposeAsync();
+
+    [Fact]
+    public async Task Backups_CreateChangeConfigRestoreThroughTheDialog_ConfigIsBackAndTheSafetyBackupListed()
+    {
+        var original = await File.ReadAllTextAsync(ConfigFile, TestContext.Current.CancellationToken);
+        var page = await _browser.NewPageAsync();
+        await page.GotoAsync("/backups");
+        await BrowserApp.WaitUntilInteractiveAsync(page);
+        var before = await page.GetByTestId("backup-row").CountAsync();
+
+        await page.GetByTestId("create-system").ClickAsync();
+        var ours = page.Locator("[data-testid=backup-row][data-status=Verified][data-safety=false]");
+        await Expect(ours).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        Assert.Equal(before + 1, await page.GetByTestId("backup-row").CountAsync());
+        var name = await ours.GetAttributeAsync("data-name");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserApp.ScreenshotDirectory, "backups.png"), FullPage = true });
+
+        await File.WriteAllTextAsync(ConfigFile, original.Replace("\"", "'", StringComparison.Ordinal), TestContext.Current.CancellationToken);
+        await page.Locator("tr", new() { Has = ours }).GetByTestId("restore-backup").ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await Expect(dialog.Locator("[data-testid=restore-change][data-kind=Changed]")).ToContainTextAsync("config/distribution.json", new() { Timeout = 30_000 });
+        await Expect(dialog.GetByTestId("restore-diff").First).ToBeVisibleAsync();
+        await Expect(dialog.GetByTestId("start-restore")).ToBeDisabledAsync();
+        await dialog.GetByLabel($"Type {name} to confirm").FillAsync(name!);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserApp.ScreenshotDirectory, "restore-dialog.png") });
+        await dialog.GetByTestId("start-restore").ClickAsync();
+
+        await Expect(page.GetByTestId("run-header")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = 60_000 });
+        await Expect(page.GetByTestId("run-summary")).ToContainTextAsync($"Restored scripts, modules, config from {name}");
+        Assert.Equal(original, await File.ReadAllTextAsync(ConfigFile, TestContext.Current.CancellationToken));
+        await page.GotoAsync("/backups");
+        await Expect(page.Locator("[data-testid=backup-row][data-safety=true][data-status=Verified]")).ToHaveCountAsync(1);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserApp.ScreenshotDirectory, "backups-after-restore.png"), FullPage = true });
+    }
+}
