@@ -38,6 +38,7 @@ public sealed class ShellTests(BrowserApp browser) : IClassFixture<BrowserApp>
 
         await page.GetByTestId("theme-toggle").ClickAsync();
         await Expect(shell).ToHaveAttributeAsync("data-theme", "dark");
+        await WaitForThemeCookieAsync(page, "dark");
         await page.ReloadAsync();
 
         // Before the circuit connects the page is the server's prerender: the cookie must already make it dark.
@@ -48,9 +49,21 @@ public sealed class ShellTests(BrowserApp browser) : IClassFixture<BrowserApp>
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserApp.ScreenshotDirectory, "dashboard-dark.png"), FullPage = true });
 
         await page.GetByTestId("theme-toggle").ClickAsync();
+        // The cookie is written by a JS call after the click's render: reloading before it lands would race.
+        await WaitForThemeCookieAsync(page, "light");
         await page.ReloadAsync();
         await BrowserApp.WaitUntilInteractiveAsync(page);
         await Expect(shell).ToHaveAttributeAsync("data-theme", "light");
+    }
+
+    private static async Task WaitForThemeCookieAsync(IPage page, string mode)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!(await page.Context.CookiesAsync()).Any(c => c.Name == "om-theme" && c.Value == mode))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the om-theme cookie never became {mode}");
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
     }
 
     private static Task<string> BodyBackgroundAsync(IPage page) =>
