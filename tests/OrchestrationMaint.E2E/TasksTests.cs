@@ -96,6 +96,31 @@ public sealed class TasksTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LogCleanup_DryRunThenRemoveExactlyItsList_RemovesOnlyThoseFiles()
+    {
+        var old = Path.Combine(TargetRoot, "logs", "performance.log.3");
+        await File.WriteAllTextAsync(old, "old lines\n", TestContext.Current.CancellationToken);
+        File.SetLastWriteTimeUtc(old, DateTime.UtcNow.AddDays(-90));
+        var page = await OpenTasksAsync();
+
+        await Card(page, "log-cleanup").GetByTestId("run-task").ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByLabel("Type log-cleanup to confirm").FillAsync("log-cleanup");
+        await dialog.GetByTestId("confirm-run").ClickAsync();
+        await Expect(page.GetByTestId("run-header")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = 30_000 });
+        await Expect(page.GetByTestId("run-output")).ToContainTextAsync("would remove logs/performance.log.3");
+        Assert.True(File.Exists(old));
+
+        await page.GetByTestId("remove-listed").ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByLabel("Type log-cleanup to confirm").FillAsync("log-cleanup");
+        await page.GetByRole(AriaRole.Dialog).GetByTestId("confirm-run").ClickAsync();
+
+        await Expect(page.GetByTestId("run-summary")).ToContainTextAsync("Removed 1 of 1 file(s)", new() { Timeout = 30_000 });
+        Assert.False(File.Exists(old));
+        Assert.True(File.Exists(Path.Combine(TargetRoot, "logs", "metrics.jsonl")));
+    }
+
+    [Fact]
     public async Task Schedules_CreateOne_ShowsNextOccurrencesWhileTypingAndCanBePaused()
     {
         var page = await _browser.NewPageAsync();

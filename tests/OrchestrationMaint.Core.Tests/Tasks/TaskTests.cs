@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using OrchestrationMaint.Core.Backups;
+using OrchestrationMaint.Core.Queue;
 using OrchestrationMaint.Core.Target;
 using OrchestrationMaint.Core.Tasks;
 using OrchestrationMaint.Core.Tasks.Config;
@@ -13,6 +15,8 @@ namespace OrchestrationMaint.Core.Tests.Tasks;
 
 public sealed class TaskTests
 {
+    private static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web);
+
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     private static async Task<(TaskOutcome Outcome, List<string> Output)> RunAsync(IMaintenanceTask task, string root, JsonObject? parameters = null)
@@ -22,6 +26,41 @@ public sealed class TaskTests
         var output = new List<string>();
         var outcome = await task.RunAsync(new TaskContext(1, root, arguments, output.Add, _ => { }), Token);
         return (outcome, output);
+    }
+
+    private static async Task<RunHistory> HistoryAsync(TempDirectory temp) =>
+        new(await TestDatabase.MigratedAsync(temp.Combine("history.db")), TimeProvider.System);
+
+    [Fact]
+    public async Task LogCleanup_FromADryRun_RemovesExactlyItsListAndNotAFileThatAgedSince()
+    {
+        using var temp = new TempDirectory();
+        var logs = Directory.CreateDirectory(temp.Combine("target", "logs")).FullName;
+        var listed = Path.Combine(logs, "old.log");
+        File.WriteAllText(listed, "listed\n");
+        File.SetLastWriteTimeUtc(listed, DateTime.UtcNow.AddDays(-40));
+        var database = await TestDatabase.MigratedAsync(temp.Combine("history.db"));
+        var task = new LogCleanupTask(TimeProvider.System, new RunHistory(database, TimeProvider.System));
+        var (dry, _) = await RunAsync(task, temp.Combine("target"), new JsonObject { ["dryRun"] = true });
+        await using (var db = database.CreateDbContext())
+        {
+            db.Runs.Add(new TaskRun { TaskKey = "log-cleanup", RequestedBy = "t", State = RunState.Succeeded, Arguments = "{}", Result = JsonSerializer.Serialize(dry.Result, WebJson) });
+            await db.SaveChangesAsync(Token);
+        }
+
+        // Aged past the limit after the operator saw the list: not on it, so not removed.
+        var aged = Path.Combine(logs, "aged.log");
+        File.WriteAllText(aged, "not listed\n");
+        File.SetLastWriteTimeUtc(aged, DateTime.UtcNow.AddDays(-40));
+
+        var (real, _) = await RunAsync(task, temp.Combine("target"), new JsonObject { ["dryRun"] = false, ["fromDryRun"] = 1 });
+        var (notADryRun, _) = await RunAsync(task, temp.Combine("target"), new JsonObject { ["dryRun"] = false, ["fromDryRun"] = 99 });
+
+        Assert.True(real.Succeeded, real.Summary);
+        Assert.False(File.Exists(listed));
+        Assert.True(File.Exists(aged));
+        Assert.False(notADryRun.Succeeded);
+        Assert.Contains("is not a finished log-cleanup dry run", notADryRun.Summary, StringComparison.Ordinal);
     }
 
     /// <summary>The backup service on a real SQLite file beside the target.</summary>
@@ -81,7 +120,7 @@ public sealed class TaskTests
         }
 
         File.WriteAllText(Path.Combine(logs, "recent.log"), "new");
-        var task = new LogCleanupTask(TimeProvider.System);
+        var task = new LogCleanupTask(TimeProvider.System, await HistoryAsync(temp));
 
         var (dry, dryOutput) = await RunAsync(task, root, new JsonObject { ["retentionDays"] = 30, ["dryRun"] = true });
         var listed = dryOutput.Where(l => l.Contains("would remove", StringComparison.Ordinal)).ToList();
@@ -107,7 +146,7 @@ public sealed class TaskTests
         var rotated = Path.Combine(logs, "performance.log.1");
         File.WriteAllText(rotated, "old line\n");
         File.SetLastWriteTimeUtc(rotated, DateTime.UtcNow.AddDays(-40));
-        var task = new LogCleanupTask(TimeProvider.System);
+        var task = new LogCleanupTask(TimeProvider.System, await HistoryAsync(temp));
         var appended = false;
         var arguments = TaskCatalog.Validate(task.Descriptor, new JsonObject { ["dryRun"] = false }, out _);
 

@@ -13,7 +13,7 @@ public sealed record CleanupCandidate(string Path, long Bytes, DateTimeOffset La
 /// changed between listing and removal (a script appended to it) is kept: a dry run lists exactly what
 /// the real run removes, and the real run loses no line written meanwhile.
 /// </summary>
-public sealed class LogCleanupTask(TimeProvider clock) : IMaintenanceTask
+public sealed class LogCleanupTask(TimeProvider clock, Queue.RunHistory history) : IMaintenanceTask
 {
     public static readonly IReadOnlySet<string> LiveFiles = new HashSet<string>(StringComparer.Ordinal) { "metrics.jsonl", "performance.log", "maintenance.log" };
 
@@ -24,6 +24,7 @@ public sealed class LogCleanupTask(TimeProvider clock) : IMaintenanceTask
         [
             new TaskParameter("retentionDays", "Retention (days)", ParameterKind.Number, JsonValue.Create(30), "Files not written for this many days are removed.", 1, 3650),
             new TaskParameter("dryRun", "Dry run", ParameterKind.Boolean, JsonValue.Create(true), "Only list what would be removed and how much space it frees."),
+            new TaskParameter("fromDryRun", "From dry run #", ParameterKind.Number, JsonValue.Create(0), "Remove exactly the files a finished dry run listed (0: list them afresh now).", 0, int.MaxValue),
         ],
         "bash scripts/performance_monitor.sh clean 30");
 
@@ -81,11 +82,35 @@ public sealed class LogCleanupTask(TimeProvider clock) : IMaintenanceTask
         }
     }
 
-    public Task<TaskOutcome> RunAsync(TaskContext context, CancellationToken cancellationToken)
+    private static readonly System.Text.Json.JsonSerializerOptions ResultJson = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    public sealed record DryRunResult(bool DryRun, int RetentionDays, IReadOnlyList<CleanupCandidate> Files);
+
+    public async Task<TaskOutcome> RunAsync(TaskContext context, CancellationToken cancellationToken)
     {
         var days = context.Arguments.Number("retentionDays");
         var dryRun = context.Arguments.Boolean("dryRun");
-        var plan = Plan(context.Root, days, clock.GetUtcNow());
+        IReadOnlyList<CleanupCandidate> plan;
+        if (context.Arguments.Number("fromDryRun") is > 0 and var dryRunId)
+        {
+            // The list the operator saw, not a new one: a file that aged past the limit since is not touched.
+            var run = await history.GetAsync(dryRunId, cancellationToken, withOutput: false);
+            var listed = run is { TaskKey: "log-cleanup", State: Queue.RunState.Succeeded, Result: { } json }
+                ? System.Text.Json.JsonSerializer.Deserialize<DryRunResult>(json, ResultJson)
+                : null;
+            if (listed is not { DryRun: true })
+            {
+                return TaskOutcome.Failure($"Run #{dryRunId} is not a finished log-cleanup dry run, so there is no list to remove. Nothing was removed.");
+            }
+
+            plan = listed.Files;
+            days = listed.RetentionDays;
+        }
+        else
+        {
+            plan = Plan(context.Root, days, clock.GetUtcNow());
+        }
+
         var total = plan.Sum(c => c.Bytes);
         context.Log($"{plan.Count} file(s) in logs/ not written for {days} days, {TargetInspector.FormatSize(total)} in all{(dryRun ? " (dry run: nothing is removed)" : "")}:");
         var removed = new List<CleanupCandidate>();
@@ -122,12 +147,12 @@ public sealed class LogCleanupTask(TimeProvider clock) : IMaintenanceTask
         }
 
         var result = new { dryRun, retentionDays = days, files = plan, removed = removed.Count, freedBytes = removed.Sum(c => c.Bytes) };
-        return Task.FromResult(dryRun
+        return dryRun
             ? TaskOutcome.Success(string.Create(CultureInfo.InvariantCulture, $"Dry run: {plan.Count} file(s) would be removed, freeing {TargetInspector.FormatSize(total)}."), [], result)
             : new TaskOutcome(errors.Count == 0,
                 string.Create(CultureInfo.InvariantCulture, $"Removed {removed.Count} of {plan.Count} file(s), freeing {TargetInspector.FormatSize(result.freedBytes)}.") +
                 (kept.Count > 0 ? $" {kept.Count} kept because a script wrote to them meanwhile." : "") +
                 (errors.Count > 0 ? $" {errors.Count} could not be removed." : ""),
-                [.. errors, .. kept], result));
+                [.. errors, .. kept], result);
     }
 }
