@@ -67,6 +67,36 @@ public sealed partial class BackupService(
         return await db.Backups.AsNoTracking().FirstOrDefaultAsync(b => b.Key == key, cancellationToken);
     }
 
+    /// <summary>
+    /// Removes what a crash left of a backup being written (<c>backups/.NAME….partial</c>: never under a
+    /// final name, never listed). Only at start-up, when no backup can be in progress.
+    /// </summary>
+    public IReadOnlyList<string> RemovePartialBackups()
+    {
+        var backups = Path.Combine(Root, "backups");
+        if (!Directory.Exists(backups) || new DirectoryInfo(backups).LinkTarget is not null)
+        {
+            return [];
+        }
+
+        var removed = new List<string>();
+        foreach (var entry in new DirectoryInfo(backups).EnumerateFileSystemInfos(".*.partial"))
+        {
+            if (entry is DirectoryInfo directory && directory.LinkTarget is null)
+            {
+                directory.Delete(recursive: true);
+            }
+            else
+            {
+                entry.Delete();
+            }
+
+            removed.Add(Relative(entry.FullName));
+        }
+
+        return removed;
+    }
+
     /// <summary>Registers backups people made by hand (seed naming) and marks registered ones that vanished as Missing.</summary>
     public async Task SyncAsync(CancellationToken cancellationToken)
     {

@@ -5,7 +5,7 @@ namespace OrchestrationMaint.Core.Backups;
 
 /// <summary>
 /// Before any task can run: a restore the app did not finish (a crash mid-swap) is rolled back to the
-/// old trees, and the backups on disk are registered.
+/// old trees, half-written backups are removed, and the backups on disk are registered.
 /// </summary>
 public sealed class BackupStartup(BackupService backups, ILogger<BackupStartup> logger) : IHostedService
 {
@@ -16,6 +16,11 @@ public sealed class BackupStartup(BackupService backups, ILogger<BackupStartup> 
             foreach (var sentence in RestoreSwap.RecoverAll(backups.Root))
             {
                 logger.LogWarning("{Recovery}", sentence);
+            }
+
+            foreach (var partial in backups.RemovePartialBackups())
+            {
+                logger.LogWarning("Removed {Partial}, a backup the last run of the app did not finish", partial);
             }
 
             await backups.SyncAsync(cancellationToken);

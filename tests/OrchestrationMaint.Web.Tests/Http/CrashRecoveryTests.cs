@@ -107,4 +107,47 @@ public sealed partial class CrashRecoveryTests
         Assert.False(Directory.Exists($"/proc/{scriptPid}") && !File.ReadAllText($"/proc/{scriptPid}/status").Contains("zombie", StringComparison.Ordinal));
         Assert.Contains("\trecreate-config\tinterrupted\tby=api", await File.ReadAllTextAsync(Path.Combine(root, "logs", "maintenance.log"), Ct), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Kill_DuringABackup_LeavesNoFileUnderAFinalNameAndTheRunInterrupted()
+    {
+        using var temp = new TempDirectory();
+        var root = Path.Combine(temp.Path, "demo", "target");
+        var backups = Path.Combine(root, "backups");
+        long runId;
+        string[] before;
+        using (var first = await StartAsync(temp.Path))
+        {
+            // Enough incompressible data that the archive takes a few seconds to write.
+            await using (var big = File.Create(Path.Combine(root, "modules", "blob.bin")))
+            {
+                var chunk = new byte[1 << 20];
+                for (var i = 0; i < 400; i++)
+                {
+                    Random.Shared.NextBytes(chunk);
+                    await big.WriteAsync(chunk, Ct);
+                }
+            }
+
+            before = Directory.GetFileSystemEntries(backups);
+            var response = await first.Client.PostAsync("/api/backups", new StringContent("""{"kind": "system"}""", System.Text.Encoding.UTF8, "application/json"), Ct);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            runId = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetInt64();
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (!Directory.EnumerateFiles(backups, ".*.partial").Any())
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the backup never started writing");
+                await Task.Delay(20, Ct);
+            }
+
+            first.Process.Kill();
+            await first.Process.WaitForExitAsync(Ct);
+        }
+
+        using var second = await StartAsync(temp.Path);
+        var run = await RunAsync(second.Client, runId);
+
+        Assert.Equal("Interrupted", run.GetProperty("state").GetString());
+        Assert.Equal(before.Order(), Directory.GetFileSystemEntries(backups).Order());
+    }
 }

@@ -107,6 +107,11 @@ public sealed class TasksApiTests : IAsyncLifetime
     [Fact]
     public async Task Post_ExclusiveTaskTenTimesAtOnce_MakesOneRun()
     {
+        // A read-only run in front keeps the exclusive one queued while the ten requests arrive.
+        await File.WriteAllTextAsync(Path.Combine(TargetRoot, "scripts", "test_module_loading.sh"), "#!/bin/bash\nsleep 300\n", Ct);
+        var blocker = (await (await PostAsync("/api/tasks/module-loading")).Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetInt64();
+        await WaitForRunAsync($"/api/runs/{blocker}", "Running");
+
         var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => PostAsync("/api/tasks/fix-permissions")));
         var ids = new HashSet<long>();
         foreach (var response in responses)
@@ -116,6 +121,7 @@ public sealed class TasksApiTests : IAsyncLifetime
         }
 
         var id = Assert.Single(ids);
+        await PostAsync($"/api/runs/{blocker}/cancel");
         await WaitForRunAsync($"/api/runs/{id}", "Succeeded");
         Assert.Equal(1, (await GetJsonAsync("/api/runs?task=fix-permissions")).GetProperty("total").GetInt32());
     }
