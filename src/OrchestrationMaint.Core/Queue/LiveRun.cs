@@ -8,16 +8,12 @@ namespace OrchestrationMaint.Core.Queue;
 /// and handed the lines so far under one lock, so it sees every line exactly once (Aspire's
 /// register-then-snapshot rule). Output is capped; the cap is marked in the output itself.
 /// </summary>
-public sealed class LiveRun(long runId, string taskKey, int outputCap, ILogger logger) : IDisposable
+public sealed class LiveRun(int outputCap, ILogger logger) : IDisposable
 {
     private readonly List<string> _lines = [];
     private readonly Subscribers<string?> _watchers = new(logger);
     private int _chars;
     private int _persistedLines;
-
-    public long RunId => runId;
-
-    public string TaskKey => taskKey;
 
     public bool Exclusive { get; init; }
 

@@ -74,6 +74,9 @@ public sealed class TaskQueue(
         return null;
     }
 
+    /// <summary>A running run's output this instant (the stored copy lags by up to two seconds); null when it is not running.</summary>
+    public string? LiveOutput(long runId) => _running.TryGetValue(runId, out var live) ? live.Text : null;
+
     public async Task<EnqueueResult> EnqueueAsync(string taskKey, JsonObject? parameters, RunRequester requester, CancellationToken cancellationToken, long? scheduleId = null)
     {
         if (catalog.Find(taskKey) is not { } task)
@@ -252,7 +255,7 @@ public sealed class TaskQueue(
                 return;
             }
 
-            var live = new LiveRun(run.Id, run.TaskKey, options.Value.OutputCapChars, logger) { Exclusive = run.Exclusive };
+            var live = new LiveRun(options.Value.OutputCapChars, logger) { Exclusive = run.Exclusive };
             _running[run.Id] = live;
             var startedAt = clock.GetUtcNow();
             int claimed;

@@ -95,8 +95,16 @@ public static class TasksApi
         return TypedResults.Ok(new RunListDto(page.Total, [.. page.Runs.Select(r => ToDto(r, withOutput: false))]));
     }
 
-    private static async Task<Results<Ok<RunDto>, NotFound<ProblemDetails>>> GetAsync(long id, RunHistory history, CancellationToken cancellationToken) =>
-        await history.GetAsync(id, cancellationToken) is { } run ? TypedResults.Ok(ToDto(run, withOutput: true)) : RunNotFound(id);
+    private static async Task<Results<Ok<RunDto>, NotFound<ProblemDetails>>> GetAsync(long id, RunHistory history, TaskQueue queue, CancellationToken cancellationToken)
+    {
+        if (await history.GetAsync(id, cancellationToken) is not { } run)
+        {
+            return RunNotFound(id);
+        }
+
+        var dto = ToDto(run, withOutput: true);
+        return TypedResults.Ok(queue.LiveOutput(id) is { } live ? dto with { Output = live } : dto);
+    }
 
     private static async Task<Results<Accepted<CancelDto>, NotFound<ProblemDetails>, Conflict<CancelDto>>> CancelAsync(long id, TaskQueue queue, CancellationToken cancellationToken)
     {
