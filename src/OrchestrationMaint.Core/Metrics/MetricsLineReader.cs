@@ -18,6 +18,10 @@ public sealed class MetricsLineReader(int maxLineBytes)
     private int _carryLength;
     private bool _skippingOversized;
 
+    // Bytes after Offset that the last ReadAppended already took into the carry (or skipped): a long
+    // last line still waiting for its newline is not read again from its start on every poll.
+    private long _pendingResume;
+
     public int MaxLineBytes { get; } = maxLineBytes;
 
     /// <summary>Where the next unread line starts: everything before it has been handed out.</summary>
@@ -33,14 +37,17 @@ public sealed class MetricsLineReader(int maxLineBytes)
         LinesRead = linesRead;
         _carryLength = 0;
         _skippingOversized = false;
+        _pendingResume = 0;
     }
 
     /// <summary>Hands out each complete line after <see cref="Offset"/> (without its '\n'; oversized lines as null).</summary>
     /// <returns>The number of lines handed out.</returns>
     public long ReadAppended(Stream file, LineHandler onLine)
     {
-        file.Seek(Offset, SeekOrigin.Begin);
-        return Read(file.Read, onLine);
+        // Resume after the incomplete line's bytes only if they are all still there (a shorter file was rewritten).
+        var resume = _pendingResume > 0 && file.Length >= Offset + _pendingResume ? _pendingResume : 0;
+        file.Seek(Offset + resume, SeekOrigin.Begin);
+        return Read(file.Read, onLine, resume);
     }
 
     /// <summary>
@@ -58,17 +65,24 @@ public sealed class MetricsLineReader(int maxLineBytes)
                 position += read;
                 return read;
             },
-            onLine);
+            onLine,
+            resumeFrom: 0);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private long Read(ChunkSource source, LineHandler onLine)
+    private long Read(ChunkSource source, LineHandler onLine, long resumeFrom)
     {
         var before = LinesRead;
         // Bytes between Offset and the read position that belong to a line not yet complete.
-        long pending = 0;
-        _carryLength = 0;
-        _skippingOversized = false;
+        var pending = resumeFrom;
+        // Cleared until the end: a read that fails half-way starts again from Offset next time.
+        _pendingResume = 0;
+        if (resumeFrom == 0)
+        {
+            _carryLength = 0;
+            _skippingOversized = false;
+        }
+
         var buffer = ArrayPool<byte>.Shared.Rent(ReadSize);
         try
         {
@@ -116,6 +130,7 @@ public sealed class MetricsLineReader(int maxLineBytes)
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
+        _pendingResume = pending;
         return LinesRead - before;
     }
 
