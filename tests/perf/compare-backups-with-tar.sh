@@ -5,7 +5,7 @@
 #            vs tar -czf (gzip level 6), both at the Fastest and the Optimal level for ours;
 #   inspect  SafeArchive.Inspect (CRC-32, SHA-256 of every file, all checks)
 #            vs tar -xzOf | sha256sum (decompress and hash all content, one hash) and tar -tzf;
-#   extract  SafeArchive.ExtractTo (inspects first, then extracts: two decompressions)
+#   extract  SafeArchive.ExtractTo (one pass: every check of Inspect while writing, symlinks last)
 #            vs tar -xzf into a fresh directory.
 # Each tool reads its own archive; "ours on tar's archive" reads GNU tar's output too.
 # Usage: tests/perf/compare-backups-with-tar.sh [WORKDIR] [MB]   (needs GNU tar, gzip, /usr/bin/time, bc; ~1 GB of disk)
@@ -52,7 +52,7 @@ tar_extract=$(best "mkdir '$work/x-gnu' && tar -xzf '$work/gnu.tar.gz' -C '$work
 ours_extract=$(best "dotnet '$bench_dll' backup extract '$work/fast.tar.gz' '$work/x-ours'" "rm -rf '$work/x-ours'")
 ours_extract_gnu=$(best "dotnet '$bench_dll' backup extract '$work/gnu.tar.gz' '$work/x-ours'" "rm -rf '$work/x-ours'")
 printf '%-48s %6.2f s\n' "tar -xzf:" "$tar_extract"
-printf '%-48s %6.2f s\n' "SafeArchive.ExtractTo (inspect + extract):" "$ours_extract"
+printf '%-48s %6.2f s\n' "SafeArchive.ExtractTo (validated, one pass):" "$ours_extract"
 printf '%-48s %6.2f s\n' "SafeArchive.ExtractTo on tar's archive:" "$ours_extract_gnu"
 diff -r "$work/x-gnu" "$work/x-ours" >/dev/null && echo "extracted trees identical"
 

@@ -7,8 +7,13 @@ namespace OrchestrationMaint.Core.Backups;
 
 /// <summary>
 /// One streaming pass over a .tar.gz: every check of <see cref="SafeArchive.Inspect(string, ArchiveLimits, IReadOnlyList{ArchiveEntry}?, CancellationToken)"/>,
-/// and, given a <see cref="StagingWriter"/>, the writing of each entry as it passes (ExtractTo's second pass,
-/// whose expected manifest is the first pass's result, so nothing that pass did not see is written).
+/// and, given a <see cref="StagingWriter"/>, the writing of each entry as it passes (ExtractTo's only pass).
+/// The checks and their order are the same with or without a writer, so ExtractTo refuses an archive
+/// with Inspect's message: each entry is checked on its own (name, type, sizes, limits, duplicates,
+/// and against the expected manifest) before anything of it is written, each file is hashed as it is
+/// written, and the whole-archive checks (gzip trailer, trailing data, tree, links, manifest) run at the
+/// end, before the writer is told to <see cref="StagingWriter.Complete"/> (make symlinks). A problem
+/// met while writing only stops the writing; the pass goes on validating.
 /// </summary>
 internal static class ArchiveReader
 {
@@ -51,20 +56,16 @@ internal static class ArchiveReader
                     throw new UnsafeArchiveException($"entry '{header.Path}' appears twice in the archive");
                 }
 
-                if (expectedByPath is not null && writer is not null)
+                var write = writer is not null && Admit(header, expectedByPath, writer);
+                var entry = header.Kind == ArchiveEntryKind.File ? header with { Sha256 = CopyData(raw, header, write ? writer : null, buffer, ct) } : header;
+                if (write && entry.Kind == ArchiveEntryKind.Directory)
                 {
-                    // Second pass: this entry must be the one the first pass validated, before anything of it is written.
-                    CheckAgainstExpected(header with { Sha256 = expectedByPath.GetValueOrDefault(header.Path)?.Sha256 }, expectedByPath);
+                    writer!.Directory(entry.Path, entry.Mode);
                 }
-
-                var entry = header.Kind == ArchiveEntryKind.File ? header with { Sha256 = CopyData(raw, header, writer, buffer, ct) } : header;
-                if (writer is not null && entry.Kind == ArchiveEntryKind.Directory)
+                else if (write && entry.Kind == ArchiveEntryKind.Symlink)
                 {
-                    writer.Directory(entry.Path, entry.Mode);
-                }
-                else if (writer is not null && entry.Kind == ArchiveEntryKind.Symlink)
-                {
-                    writer.Symlink(entry.Path, entry.LinkTarget!);
+                    // Only recorded: made by Complete, after every check below has passed.
+                    writer!.Symlink(entry.Path, entry.LinkTarget!);
                 }
 
                 entries.Add(entry);
@@ -83,8 +84,24 @@ internal static class ArchiveReader
             CheckManifest(entries, expectedByPath);
         }
 
-        writer?.Complete();
         return entries;
+    }
+
+    /// <summary>
+    /// Whether an entry that passed the per-entry checks may be written. One the expected manifest does
+    /// not hold, or holds differently (the hash aside, which is known only once the data has passed), is
+    /// not: writing stops, and the manifest check at the end refuses the archive, unless a check in
+    /// between refuses it first (as Inspect would).
+    /// </summary>
+    private static bool Admit(ArchiveEntry header, Dictionary<string, ArchiveEntry>? expected, StagingWriter writer)
+    {
+        if (expected is not null && !writer.Stopped
+            && (!expected.TryGetValue(header.Path, out var wanted) || wanted != header with { Sha256 = wanted.Sha256 }))
+        {
+            writer.Stop(new UnsafeArchiveException($"entry '{header.Path}' does not match the expected manifest"));
+        }
+
+        return writer.Admit(header);
     }
 
     /// <summary>
@@ -158,36 +175,47 @@ internal static class ArchiveReader
     private static string CopyData(TarEntry raw, ArchiveEntry entry, StagingWriter? writer, byte[] buffer, CancellationToken ct)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using var destination = writer?.CreateFile(entry.Path, entry.Size);
+        var destination = writer?.CreateFile(entry.Path, entry.Size);
         long copied = 0;
-        if (raw.DataStream is { } data)
+        try
         {
-            int read;
-            try
+            if (raw.DataStream is { } data)
             {
-                while ((read = data.Read(buffer)) > 0)
+                int read;
+                try
                 {
-                    ct.ThrowIfCancellationRequested();
-                    sha.AppendData(buffer, 0, read);
-                    destination?.Write(buffer, 0, read);
-                    copied += read;
+                    while ((read = data.Read(buffer)) > 0)
+                    {
+                        ct.ThrowIfCancellationRequested();
+                        sha.AppendData(buffer, 0, read);
+                        destination = destination is null ? null : writer!.Write(destination, buffer.AsSpan(0, read));
+                        copied += read;
+                    }
+                }
+                catch (EndOfStreamException)
+                {
+                    // The tar layer ran out of data: reported below with the counts.
                 }
             }
-            catch (EndOfStreamException)
+
+            if (copied != entry.Size)
             {
-                // The tar layer ran out of data: reported below with the counts.
+                throw new UnsafeArchiveException(string.Create(CultureInfo.InvariantCulture,
+                    $"entry '{entry.Path}' declares {entry.Size:N0} bytes but the archive holds only {copied:N0} of them"));
+            }
+
+            if (destination is not null)
+            {
+                writer!.CompleteFile(destination, entry.Mode, raw.ModificationTime);
+                destination = null;
             }
         }
-
-        if (copied != entry.Size)
+        finally
         {
-            throw new UnsafeArchiveException(string.Create(CultureInfo.InvariantCulture,
-                $"entry '{entry.Path}' declares {entry.Size:N0} bytes but the archive holds only {copied:N0} of them"));
-        }
-
-        if (destination is not null)
-        {
-            StagingWriter.CompleteFile(destination, entry.Mode, raw.ModificationTime);
+            if (destination is not null)
+            {
+                writer!.Close(destination);
+            }
         }
 
         return Convert.ToHexStringLower(sha.GetHashAndReset());

@@ -6,8 +6,9 @@ namespace OrchestrationMaint.Core.Backups;
 
 /// <summary>
 /// System-state backups (<c>backup_YYYYmmdd_HHMMSS.tar.gz</c> of scripts/, modules/, config/) that
-/// cannot hurt the operator: written atomically and verified before they get their name, and read
-/// back only after the whole archive has been checked.
+/// cannot hurt the operator: written atomically and verified before they get their name, and
+/// restored only once the whole archive has been checked (into a fresh staging directory, removed
+/// entirely if any check fails).
 /// <para>Policy, the same for writing and reading:</para>
 /// <list type="bullet">
 /// <item>Regular files and directories are stored, with their permission bits minus setuid and setgid
@@ -63,7 +64,7 @@ public static class SafeArchive
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
             var plan = SourcePlan.Scan(Path.GetFullPath(root), directories, limits);
-            CheckFreeSpace(folder, plan.Bytes + (plan.Items.Count * EntryOverhead), "the backup");
+            CheckFreeSpace(folder, plan.Bytes + (plan.Items.Count * EntryOverhead), new DriveInfo(folder).AvailableFreeSpace, "the backup");
             var temp = Path.Combine(folder, $".{Path.GetFileName(final)}.{Guid.NewGuid():N}.partial");
             try
             {
@@ -113,12 +114,28 @@ public static class SafeArchive
     }
 
     /// <summary>
-    /// Inspects the archive, checks free space, then extracts it into <paramref name="stagingDirectory"/>,
-    /// which must not exist and is created. The archive stays open between the two passes, and the
-    /// second pass must see exactly what the first did. Files are created with CreateNew and never
-    /// through a symlink; symlinks are made last; modes are sanitized (see the class policy) and
-    /// modification times restored. On any failure, cancellation included, the staging directory is
-    /// removed entirely.
+    /// Extracts the archive into <paramref name="stagingDirectory"/>, which must not exist and is created,
+    /// in one streaming pass that makes every check of <see cref="Inspect(string, ArchiveLimits, IReadOnlyList{ArchiveEntry}?, CancellationToken)"/>
+    /// (and refuses a hostile archive with the same message) while it writes; returns only once all of
+    /// them have passed, and on any failure, cancellation included, removes the staging directory entirely.
+    /// <para>Why writing before the end of validation is safe:</para>
+    /// <list type="bullet">
+    /// <item>Each entry is checked on its own (name, type, declared size, limits, ratio so far, duplicates,
+    /// and, with <paramref name="expected"/>, kind, size and mode against the manifest) before anything of
+    /// it is written; what the manifest does not expect is never written.</item>
+    /// <item>Writes go only below the fresh staging directory: files with CreateNew (never replacing or
+    /// following anything), directories checked not to be links, and no symlink exists there while
+    /// writing: symlinks are made last, after the whole archive has passed.</item>
+    /// <item>The checks that need the whole archive (gzip CRC-32 and length, trailing data, entries below a
+    /// file or a link, links leaving the tree, every hash and no entry missing or extra against the
+    /// manifest, free space) run at the end; their failure removes everything written.</item>
+    /// <item>Declared content never exceeds the free space measured before the first write: writing stops
+    /// when it would, and the restore fails with the same free-space message as before any write.</item>
+    /// <item>A problem while writing (a name already taken, a full disk) stops the writing but not the
+    /// validation, so a hostile archive is still refused for what it is.</item>
+    /// </list>
+    /// Modes are sanitized (see the class policy) and modification times restored. The archive is
+    /// decompressed once (the earlier design inspected it in full first, then decompressed it again to write).
     /// </summary>
     public static void ExtractTo(string archivePath, string stagingDirectory, ArchiveLimits limits, IReadOnlyList<ArchiveEntry>? expected, CancellationToken ct)
     {
@@ -126,13 +143,15 @@ public static class SafeArchive
         var staging = Path.GetFullPath(stagingDirectory);
         ThrowIfExists(staging);
         using var file = OpenArchive(archivePath);
-        var entries = ArchiveReader.Read(file, limits, expected, writer: null, ct);
-        CheckFreeSpace(NearestExisting(staging), entries.Sum(e => e.Size) + (entries.Count * EntryOverhead), "the restore");
+        var spaceDirectory = NearestExisting(staging);
+        var free = new DriveInfo(spaceDirectory).AvailableFreeSpace;
         Directory.CreateDirectory(staging);
         try
         {
-            file.Position = 0;
-            ArchiveReader.Read(file, limits, entries, new StagingWriter(staging), ct);
+            var writer = new StagingWriter(staging, free, EntryOverhead);
+            var entries = ArchiveReader.Read(file, limits, expected, writer, ct);
+            CheckFreeSpace(spaceDirectory, entries.Sum(e => e.Size) + (entries.Count * EntryOverhead), free, "the restore");
+            writer.Complete();
         }
         catch
         {
@@ -177,9 +196,8 @@ public static class SafeArchive
         return directory ?? Path.GetPathRoot(path)!;
     }
 
-    private static void CheckFreeSpace(string directory, long needed, string what)
+    private static void CheckFreeSpace(string directory, long needed, long free, string what)
     {
-        var free = new DriveInfo(directory).AvailableFreeSpace;
         if (needed > free)
         {
             throw new IOException(string.Create(CultureInfo.InvariantCulture,

@@ -39,6 +39,10 @@ public sealed class SafeArchiveInspectTests
         ["second gzip member"] = (() => Concat(Valid(), TarGz(File("extra.sh", "sneaked in"))), "second gzip member"),
         ["corrupted tar header checksum"] = (() => Gzip(CorruptFirstHeader(Tar(File("scripts/a.sh", "echo")))), "bad tar header at the start"),
         ["empty file"] = (() => [], "empty file"),
+        // ExtractTo writes as it validates: these fail after good entries were written, or where a write itself fails first.
+        ["traversal after 2 MB of good files"] = (() => TarGz(File("scripts/a.log", Text(1_000_000, 2)), File("scripts/b.log", Text(1_000_000, 3)), File("../evil.sh", "x")), "'..' segment"),
+        ["file named like a directory already written"] = (() => TarGz(File("a/x", "x"), File("a", "y")), "entry 'a/x' lies below 'a'"),
+        ["trailing garbage after good files"] = (() => Concat(TarGz(File("scripts/a.log", Text(1_000_000, 4)), File("config/default.json", "{}")), "garbage!"u8.ToArray()), "trailing garbage"),
         ["not gzip"] = (() => "#!/bin/bash\necho not an archive\n"u8.ToArray(), "not a gzip file"),
     };
 
@@ -145,6 +149,8 @@ public sealed class SafeArchiveInspectTests
         Assert.Equal(["config", "config/default.json", "scripts", "scripts/distribute-orchestration-files.sh"], entries.Select(e => e.Path).Order(StringComparer.Ordinal));
         Assert.Equal("44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", entries.Single(e => e.Path == "config/default.json").Sha256);
     }
+
+    private static string Text(int length, int seed) => System.Text.Encoding.ASCII.GetString(TextLike(length, seed));
 
     private static byte[] Valid() => TarGz(File("scripts/a.sh", "echo a\n"), File("config/default.json", "{}"));
 
