@@ -25,6 +25,22 @@ public sealed class BackupsTests : IAsyncLifetime
         var before = await page.GetByTestId("backup-row").CountAsync();
 
         await page.GetByTestId("create-system").ClickAsync();
+        await Expect(page.Locator(".mud-snackbar").First).ToContainTextAsync("(backup-create) queued");
+        using (var api = _browser.App.CreateRealClient())
+        {
+            // The run itself, so a failure says why rather than "no row".
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            System.Text.Json.JsonElement run;
+            while ((run = System.Text.Json.JsonDocument.Parse(await api.GetStringAsync("/api/runs?task=backup-create", TestContext.Current.CancellationToken))
+                .RootElement.GetProperty("runs")[0]).GetProperty("state").GetString() is "Queued" or "Running")
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the backup run did not finish within 60 s");
+                await Task.Delay(200, TestContext.Current.CancellationToken);
+            }
+
+            Assert.True(run.GetProperty("state").GetString() == "Succeeded", run.GetProperty("summary").GetString());
+        }
+
         var ours = page.Locator("[data-testid=backup-row][data-status=Verified][data-safety=false]");
         await Expect(ours).ToHaveCountAsync(1, new() { Timeout = 30_000 });
         Assert.Equal(before + 1, await page.GetByTestId("backup-row").CountAsync());

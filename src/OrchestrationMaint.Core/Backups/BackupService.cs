@@ -34,8 +34,12 @@ public sealed partial class BackupService(
     TargetLocation location,
     IOptions<BackupOptions> options,
     TimeProvider clock,
-    ILogger<BackupService> logger)
+    ILogger<BackupService> logger) : IDisposable
 {
+    // Registration of what is on disk and creation of a new backup take turns: a sync that ran between
+    // a new archive's rename and its record would register it as "found on disk" and break the insert.
+    private readonly SemaphoreSlim _registry = new(1, 1);
+
     public static readonly IReadOnlyList<string> SystemDirectories = ["scripts", "modules", "config"];
     public const string ManifestFileName = ".om-manifest.json";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -100,6 +104,19 @@ public sealed partial class BackupService(
     /// <summary>Registers backups people made by hand (seed naming) and marks registered ones that vanished as Missing.</summary>
     public async Task SyncAsync(CancellationToken cancellationToken)
     {
+        await _registry.WaitAsync(cancellationToken);
+        try
+        {
+            await SyncCoreAsync(cancellationToken);
+        }
+        finally
+        {
+            _registry.Release();
+        }
+    }
+
+    private async Task SyncCoreAsync(CancellationToken cancellationToken)
+    {
         var onDisk = BackupCatalog.List(Root).ToDictionary(b => Relative(b.Path), StringComparer.Ordinal);
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var known = await db.Backups.ToListAsync(cancellationToken);
@@ -143,6 +160,22 @@ public sealed partial class BackupService(
 
     /// <summary>Makes a backup under backups/ with a manifest (in the database and inside the backup), then verifies it.</summary>
     public async Task<BackupRecord> CreateAsync(BackupKind kind, string createdBy, long? runId, bool safety, Action<string> log, CancellationToken cancellationToken)
+    {
+        BackupRecord record;
+        await _registry.WaitAsync(cancellationToken);
+        try
+        {
+            record = await WriteAndRegisterAsync(kind, createdBy, runId, safety, log, cancellationToken);
+        }
+        finally
+        {
+            _registry.Release();
+        }
+
+        return await VerifyAsync(record, log, cancellationToken);
+    }
+
+    private async Task<BackupRecord> WriteAndRegisterAsync(BackupKind kind, string createdBy, long? runId, bool safety, Action<string> log, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var backups = Path.Combine(Root, "backups");
@@ -189,10 +222,10 @@ public sealed partial class BackupService(
         await using (var db = await contextFactory.CreateDbContextAsync(cancellationToken))
         {
             db.Backups.Add(record);
-            await db.SaveChangesAsync(cancellationToken);
+            await db.SaveChangesAsync(CancellationToken.None);
         }
 
-        return await VerifyAsync(record, log, cancellationToken);
+        return record;
     }
 
     /// <summary>Re-reads the whole backup and checks it against its manifest; marks it Verified, Corrupt, or readable without a manifest.</summary>
@@ -585,6 +618,8 @@ public sealed partial class BackupService(
     }
 
     private static string NewKey() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+
+    public void Dispose() => _registry.Dispose();
 
     [System.Text.RegularExpressions.GeneratedRegex("^[0-9a-f]{16}$")]
     private static partial System.Text.RegularExpressions.Regex KeyPattern();

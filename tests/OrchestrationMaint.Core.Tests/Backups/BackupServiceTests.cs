@@ -59,6 +59,33 @@ public sealed class BackupServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task Create_WhileThePageKeepsSyncing_RegistersTheNewBackupOnceAsOurs()
+    {
+        var backups = await StartAsync();
+        using var stop = new CancellationTokenSource();
+        var syncing = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await backups.SyncAsync(Token);
+            }
+        }, Token);
+
+        var created = new List<BackupRecord>();
+        for (var i = 0; i < 3; i++)
+        {
+            created.Add(await backups.CreateAsync(i % 2 == 0 ? BackupKind.SystemState : BackupKind.ConfigurationSnapshot, "tester", null, false, _ => { }, Token));
+        }
+
+        await stop.CancelAsync();
+        await syncing;
+        var all = await backups.ListAsync(Token);
+
+        Assert.All(created, c => Assert.Equal(BackupStatus.Verified, c.Status));
+        Assert.All(created, c => Assert.Equal("tester", Assert.Single(all, b => b.Name == c.Name).CreatedBy));
+    }
+
+    [Fact]
     public async Task Restore_SystemStateAfterAConfigChange_BringsItBackAndKeepsASafetyBackup()
     {
         var backups = await StartAsync();

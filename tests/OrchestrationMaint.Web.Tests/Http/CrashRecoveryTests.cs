@@ -83,6 +83,8 @@ public sealed partial class CrashRecoveryTests
                 await Task.Delay(100, Ct);
             }
 
+            // The API shows live output; the stored copy follows within two seconds, and that is what survives a kill.
+            await Task.Delay(2500, Ct);
             var pidFile = Directory.GetFiles("/tmp", "om-crash-*.pid").OrderByDescending(File.GetLastWriteTimeUtc).First();
             scriptPid = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
             File.Delete(pidFile);
@@ -149,5 +151,71 @@ public sealed partial class CrashRecoveryTests
 
         Assert.Equal("Interrupted", run.GetProperty("state").GetString());
         Assert.Equal(before.Order(), Directory.GetFileSystemEntries(backups).Order());
+    }
+
+    [Fact]
+    public async Task Kill_DuringARestoreAfterTheSwap_StartUpPutsTheOldTreeBack()
+    {
+        using var temp = new TempDirectory();
+        var root = Path.Combine(temp.Path, "demo", "target");
+        var script = Path.Combine(root, "scripts", "test_module_loading.sh");
+        var config = Path.Combine(root, "config", "distribution.json");
+        static StringContent Json(string text) => new(text, System.Text.Encoding.UTF8, "application/json");
+        string before;
+        long restoreRun;
+        using (var first = await StartAsync(temp.Path))
+        {
+            var original = await File.ReadAllTextAsync(script, Ct);
+            // The backup's own module test hangs: after the swap, the restore waits in it, and is killed there.
+            await File.WriteAllTextAsync(script, "#!/bin/bash\necho checking-restored-tree\nsleep 300\n", Ct);
+            var create = await first.Client.PostAsync("/api/backups", Json("""{"kind": "system"}"""), Ct);
+            var createId = (await create.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetInt64();
+            JsonElement created;
+            while ((created = await RunAsync(first.Client, createId)).GetProperty("state").GetString() is "Queued" or "Running")
+            {
+                await Task.Delay(100, Ct);
+            }
+
+            var backup = created.GetProperty("result");
+            await File.WriteAllTextAsync(script, original, Ct);
+            await File.WriteAllTextAsync(config, "{\"state\": \"before the restore\"}\n", Ct);
+            before = await File.ReadAllTextAsync(config, Ct);
+            var restore = await first.Client.PostAsync($"/api/backups/{backup.GetProperty("backup").GetString()}/restore",
+                Json(JsonSerializer.Serialize(new { confirm = backup.GetProperty("name").GetString() })), Ct);
+            Assert.Equal(HttpStatusCode.Accepted, restore.StatusCode);
+            restoreRun = (await restore.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetInt64();
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            static bool Swapped(string path)
+            {
+                try
+                {
+                    return File.ReadAllText(path).Contains("sleep 300", StringComparison.Ordinal);
+                }
+                catch (IOException)
+                {
+                    return false; // mid-rename
+                }
+            }
+
+            while (!Directory.EnumerateDirectories(root, ".om-restore-*").Any() || !Swapped(script))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the restore never reached its checks");
+                await Task.Delay(50, Ct);
+            }
+
+            await Task.Delay(500, Ct);
+            first.Process.Kill();
+            await first.Process.WaitForExitAsync(Ct);
+            // The swapped-in tree is live at this moment: the crash happened between swap and commit.
+            Assert.NotEqual(before, await File.ReadAllTextAsync(config, Ct));
+        }
+
+        using var second = await StartAsync(temp.Path);
+        var run = await RunAsync(second.Client, restoreRun);
+
+        Assert.Equal("Interrupted", run.GetProperty("state").GetString());
+        Assert.Equal(before, await File.ReadAllTextAsync(config, Ct));
+        Assert.DoesNotContain("sleep 300", await File.ReadAllTextAsync(script, Ct), StringComparison.Ordinal);
+        Assert.Empty(Directory.GetDirectories(root, ".om-restore-*"));
     }
 }
