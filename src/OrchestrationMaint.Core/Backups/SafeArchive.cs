@@ -196,7 +196,7 @@ public static class SafeArchive
         return directory ?? Path.GetPathRoot(path)!;
     }
 
-    private static void CheckFreeSpace(string directory, long needed, long free, string what)
+    internal static void CheckFreeSpace(string directory, long needed, long free, string what)
     {
         if (needed > free)
         {

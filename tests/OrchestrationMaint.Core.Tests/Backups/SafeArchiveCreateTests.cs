@@ -119,6 +119,36 @@ public sealed class SafeArchiveCreateTests
     }
 
     [Fact]
+    public void Create_DiskFullMidway_FailsCleanlyAndRemovesThePartialFile()
+    {
+        using var temp = new TempDirectory();
+        var root = Tree(temp);
+        var opened = 0;
+
+        // ENOSPC surfaces as an IOException from a write; the hook throws it where the writer is mid-archive.
+        var failed = Assert.Throws<IOException>(() => SafeArchive.Create(root, Directories, temp.Combine("backups", "b.tar.gz"), Limits, CompressionLevel.Fastest,
+            _ =>
+            {
+                if (++opened == 3)
+                {
+                    throw new IOException("No space left on device");
+                }
+            },
+            TestContext.Current.CancellationToken));
+
+        Assert.Equal("No space left on device", failed.Message);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(temp.Combine("backups")));
+    }
+
+    [Fact]
+    public void CheckFreeSpace_LessFreeThanNeeded_RefusesWithTheFiguresBeforeWriting()
+    {
+        var refused = Assert.Throws<IOException>(() => SafeArchive.CheckFreeSpace("/data/backups", 300L << 20, 10L << 20, "the backup"));
+
+        Assert.Equal("not enough free space in '/data/backups' for the backup: it may need 300.0 MB and 10.0 MB are free; nothing was written.", refused.Message);
+    }
+
+    [Fact]
     public void Create_CancelledMidway_LeavesNeitherTheFinalNorATemporaryFile()
     {
         using var temp = new TempDirectory();
