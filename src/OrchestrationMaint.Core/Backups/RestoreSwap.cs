@@ -47,23 +47,25 @@ public sealed class RestoreSwap
         return swap;
     }
 
-    /// <summary>Moves every live directory aside and the staged one into its place.</summary>
+    /// <summary>Moves each live directory that has a staged replacement aside, and the staged one into its place.</summary>
     public void Apply()
     {
         foreach (var directory in _directories)
         {
+            var staged = Path.Combine(NewTree, directory);
+            if (!Directory.Exists(staged))
+            {
+                // The backup does not hold it: the live one stays, as the restore plan showed.
+                continue;
+            }
+
             var live = Path.Combine(_root, directory);
             if (Path.Exists(live) || new FileInfo(live).LinkTarget is not null)
             {
                 Directory.Move(live, Path.Combine(OldTree, directory));
             }
 
-            var staged = Path.Combine(NewTree, directory);
-            if (Directory.Exists(staged))
-            {
-                Directory.Move(staged, live);
-            }
-
+            Directory.Move(staged, live);
             Append($"swapped {directory}");
         }
     }

@@ -190,6 +190,23 @@ public sealed class BackupServiceTests : IDisposable
     }
 
     [Fact]
+    public void RestoreSwap_BackupWithoutADirectory_LeavesThatLiveDirectoryAlone()
+    {
+        _root = Directory.CreateDirectory(_temp.Combine("target")).FullName;
+        Directory.CreateDirectory(Path.Combine(_root, "modules"));
+        File.WriteAllText(Path.Combine(_root, "modules", "m.sh"), "live");
+        var swap = RestoreSwap.Begin(_root, "43", ["config", "modules"]);
+        Directory.CreateDirectory(Path.Combine(swap.NewTree, "config"));
+        File.WriteAllText(Path.Combine(swap.NewTree, "config", "a.json"), "new");
+
+        swap.Apply();
+        swap.Commit();
+
+        Assert.Equal("live", File.ReadAllText(Path.Combine(_root, "modules", "m.sh")));
+        Assert.Equal("new", File.ReadAllText(Path.Combine(_root, "config", "a.json")));
+    }
+
+    [Fact]
     public void RestoreSwap_CrashBeforeCommit_IsRolledBackToTheOldTreeAtStartUp()
     {
         _root = Directory.CreateDirectory(_temp.Combine("target")).FullName;
@@ -207,6 +224,7 @@ public sealed class BackupServiceTests : IDisposable
         Assert.Single(done);
         Assert.Equal("old", File.ReadAllText(Path.Combine(_root, "config", "a.json")));
         Assert.False(Directory.Exists(Path.Combine(_root, "scripts")));
+        Assert.Equal(["config"], Directory.GetDirectories(_root).Select(Path.GetFileName));
         Assert.Empty(Directory.GetDirectories(_root, RestoreSwap.Prefix + "*"));
     }
 
