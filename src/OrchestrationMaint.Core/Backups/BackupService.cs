@@ -310,7 +310,7 @@ public sealed partial class BackupService(
         {
             if (Directory.Exists(scratch))
             {
-                Directory.Delete(scratch, recursive: true);
+                StagingWriter.Remove(scratch);
             }
         }
     }
@@ -336,11 +336,20 @@ public sealed partial class BackupService(
 
         var before = await checks(cancellationToken);
         var directories = record.Kind == BackupKind.ConfigurationSnapshot ? ["config"] : SystemDirectories;
-        log($"Safety backup of the current {string.Join(", ", directories)} …");
-        var safety = await CreateAsync(record.Kind, $"safety before restoring {record.Name}", runId, safety: true, log, cancellationToken);
-        if (safety.Status != BackupStatus.Verified)
+        BackupRecord? safety = null;
+        if (directories.Any(d => Directory.Exists(Path.Combine(Root, d))))
         {
-            return RestoreOutcome.Refused($"Refused: the safety backup {safety.Name} did not verify ({safety.VerificationMessage}). Nothing was changed.");
+            log($"Safety backup of the current {string.Join(", ", directories)} …");
+            safety = await CreateAsync(record.Kind, $"safety before restoring {record.Name}", runId, safety: true, log, cancellationToken);
+            if (safety.Status != BackupStatus.Verified)
+            {
+                return RestoreOutcome.Refused($"Refused: the safety backup {safety.Name} did not verify ({safety.VerificationMessage}). Nothing was changed.");
+            }
+        }
+        else
+        {
+            // The disaster the restore is for: nothing is left to save.
+            log($"None of {string.Join(", ", directories)} exists: there is nothing to take a safety backup of.");
         }
 
         var swap = RestoreSwap.Begin(Root, runId.ToString(CultureInfo.InvariantCulture), directories);
@@ -357,20 +366,31 @@ public sealed partial class BackupService(
             throw;
         }
 
-        var after = await checks(CancellationToken.None);
+        IReadOnlyList<(string Key, bool Passed, string Message)> after;
+        try
+        {
+            after = await checks(CancellationToken.None);
+        }
+        catch
+        {
+            // Unsure is not committed: back to the state before, now, not at some later start-up.
+            swap.RollBack();
+            throw;
+        }
+
         var broken = after.Where(a => !a.Passed && before.Any(b => b.Key == a.Key && b.Passed)).ToList();
         if (broken.Count > 0)
         {
             swap.RollBack();
             var reasons = string.Join("; ", broken.Select(b => $"{b.Key}: {b.Message}"));
-            log($"After the restore: {reasons}. Rolled back to the state before it (the same content as safety backup {safety.Name}).");
-            return RestoreOutcome.RolledBack($"Rolled back: the restored state broke {string.Join(", ", broken.Select(b => b.Key))} ({reasons}). The target is as it was before (safety backup {safety.Name}).", safety);
+            log($"After the restore: {reasons}. Rolled back to the state before it ({(safety is null ? "there was nothing before" : $"the same content as safety backup {safety.Name}")}).");
+            return RestoreOutcome.RolledBack($"Rolled back: the restored state broke {string.Join(", ", broken.Select(b => b.Key))} ({reasons}). The target is as it was before{(safety is null ? "" : $" (safety backup {safety.Name})")}.", safety);
         }
 
         swap.Commit();
-        logger.LogWarning("{User} restored {Backup} (safety backup {Safety})", requestedBy, record.Name, safety.Name);
+        logger.LogWarning("{User} restored {Backup} (safety backup {Safety})", requestedBy, record.Name, safety?.Name ?? "none: nothing to save");
         _subscribers.Notify(true);
-        return RestoreOutcome.Done($"Restored {string.Join(", ", directories)} from {record.Name}. Safety backup of the previous state: {safety.Name}.", safety);
+        return RestoreOutcome.Done($"Restored {string.Join(", ", directories)} from {record.Name}. {(safety is null ? "There was no previous state to back up." : $"Safety backup of the previous state: {safety.Name}.")}", safety);
     }
 
     /// <summary>Restores into a scratch directory outside the target, checks it, times it, removes it, and records the result on the backup.</summary>
@@ -393,7 +413,7 @@ public sealed partial class BackupService(
         {
             if (Directory.Exists(scratch))
             {
-                Directory.Delete(scratch, recursive: true);
+                StagingWriter.Remove(scratch);
             }
         }
 
@@ -419,7 +439,7 @@ public sealed partial class BackupService(
         var path = Path.Combine(Root, record.RelativePath);
         if (Directory.Exists(path))
         {
-            Directory.Delete(path, recursive: true);
+            StagingWriter.Remove(path);
         }
         else if (File.Exists(path))
         {
@@ -441,6 +461,7 @@ public sealed partial class BackupService(
             var extracted = destination + ".x";
             SafeArchive.ExtractTo(path, extracted, options.Value.Limits, expected, cancellationToken);
             Directory.CreateDirectory(destination);
+            RefuseEscapes(extracted);
             var present = new List<string>();
             foreach (var directory in SystemDirectories.Where(d => Directory.Exists(Path.Combine(extracted, d))))
             {
@@ -448,7 +469,7 @@ public sealed partial class BackupService(
                 present.Add(directory);
             }
 
-            Directory.Delete(extracted, recursive: true);
+            StagingWriter.Remove(extracted);
             return (destination, present);
         }
 
@@ -470,6 +491,47 @@ public sealed partial class BackupService(
         }
 
         return (destination, ["config"]);
+    }
+
+    /// <summary>
+    /// What gets swapped into the target must stay inside scripts/, modules/ and config/: each present
+    /// one a real directory (not a link to ".git" or "."), and every symlink in them resolving inside
+    /// one of them (a hand-made archive may link to "../.git/hooks"). Refused before anything is swapped.
+    /// </summary>
+    private static void RefuseEscapes(string extracted)
+    {
+        var allowed = SystemDirectories.Select(d => Path.Combine(extracted, d) + Path.DirectorySeparatorChar).ToList();
+        foreach (var directory in SystemDirectories.Select(d => new DirectoryInfo(Path.Combine(extracted, d))).Where(d => d.Exists || d.LinkTarget is not null))
+        {
+            if (directory.LinkTarget is not null)
+            {
+                throw new UnsafeArchiveException($"{directory.Name} in the backup is a symbolic link, not a directory; it is never restored");
+            }
+
+            var pending = new Stack<DirectoryInfo>([directory]);
+            while (pending.TryPop(out var current))
+            {
+                // Walked by hand: a link is checked, never descended into.
+                foreach (var entry in current.EnumerateFileSystemInfos())
+                {
+                    if (entry.LinkTarget is { } target)
+                    {
+                        var lexical = Path.GetFullPath(Path.Combine(current.FullName, target));
+                        var final = entry.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? lexical;
+                        if (!Inside(lexical) || !Inside(final))
+                        {
+                            throw new UnsafeArchiveException($"{Path.GetRelativePath(extracted, entry.FullName)} links to {target}, outside scripts/, modules/ and config/; it is never restored");
+                        }
+                    }
+                    else if (entry is DirectoryInfo child)
+                    {
+                        pending.Push(child);
+                    }
+                }
+            }
+        }
+
+        bool Inside(string path) => allowed.Any(a => (path + Path.DirectorySeparatorChar).StartsWith(a, StringComparison.Ordinal));
     }
 
     /// <summary>Every regular file under a snapshot: relative path, size, mode, SHA-256. A link, FIFO or device makes the snapshot unsafe.</summary>
@@ -621,7 +683,7 @@ public sealed partial class BackupService(
 
     public void Dispose() => _registry.Dispose();
 
-    [System.Text.RegularExpressions.GeneratedRegex("^[0-9a-f]{16}$")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[0-9a-f]{16}\z")]
     private static partial System.Text.RegularExpressions.Regex KeyPattern();
 }
 
@@ -631,7 +693,7 @@ public sealed record RestoreOutcome(bool Restored, bool RolledBackAfterwards, st
 {
     public static RestoreOutcome Refused(string summary) => new(false, false, summary, null);
 
-    public static RestoreOutcome RolledBack(string summary, BackupRecord safety) => new(false, true, summary, safety);
+    public static RestoreOutcome RolledBack(string summary, BackupRecord? safety) => new(false, true, summary, safety);
 
-    public static RestoreOutcome Done(string summary, BackupRecord safety) => new(true, false, summary, safety);
+    public static RestoreOutcome Done(string summary, BackupRecord? safety) => new(true, false, summary, safety);
 }

@@ -64,6 +64,11 @@ public sealed class RestoreSwap
             {
                 Directory.Move(live, Path.Combine(OldTree, directory));
             }
+            else
+            {
+                // Not there before: a rollback must take the restored one away again.
+                Append($"absent {directory}");
+            }
 
             Directory.Move(staged, live);
             Append($"swapped {directory}");
@@ -78,7 +83,7 @@ public sealed class RestoreSwap
     }
 
     /// <summary>Puts every old tree back (removing the new ones) and removes the staging directory.</summary>
-    public void RollBack() => RollBack(_root, _stage, _directories);
+    public void RollBack() => RollBack(_root, _stage, _directories, Absent(Journal));
 
     /// <summary>Finds swaps a crash left unfinished and rolls each back; returns what it did, one sentence each.</summary>
     public static IReadOnlyList<string> RecoverAll(string root)
@@ -101,20 +106,31 @@ public sealed class RestoreSwap
             }
 
             var plan = lines.FirstOrDefault(l => l.StartsWith("plan ", StringComparison.Ordinal))?[5..].Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
-            RollBack(root, stage, plan);
+            RollBack(root, stage, plan, Absent(journal));
             done.Add($"Rolled back a restore the app did not finish ({Path.GetFileName(stage)}): {string.Join(", ", plan)} are as they were before it.");
         }
 
         return done;
     }
 
-    private static void RollBack(string root, string stage, IReadOnlyList<string> directories)
+    private static HashSet<string> Absent(string journal) => File.Exists(journal)
+        ? File.ReadAllLines(journal).Where(l => l.StartsWith("absent ", StringComparison.Ordinal)).Select(l => l[7..]).ToHashSet(StringComparer.Ordinal)
+        : new HashSet<string>();
+
+    private static void RollBack(string root, string stage, IReadOnlyList<string> directories, HashSet<string> absent)
     {
         var old = Path.Combine(stage, "old");
         var discard = Path.Combine(stage, "discard");
         Directory.CreateDirectory(discard);
         foreach (var directory in directories)
         {
+            var restored = Path.Combine(root, directory);
+            if (absent.Contains(directory) && (Path.Exists(restored) || new FileInfo(restored).LinkTarget is not null))
+            {
+                Directory.Move(restored, Path.Combine(discard, directory));
+                continue;
+            }
+
             var saved = Path.Combine(old, directory);
             if (!Path.Exists(saved) && new FileInfo(saved).LinkTarget is null)
             {
@@ -143,10 +159,7 @@ public sealed class RestoreSwap
 
     private static void DeleteStage(string stage)
     {
-        if (Directory.Exists(stage))
-        {
-            // Recursive delete removes symlinks themselves, never what they point to.
-            Directory.Delete(stage, recursive: true);
-        }
+        // Recursive delete removes symlinks themselves, never what they point to; read-only directories are opened up first.
+        StagingWriter.Remove(stage);
     }
 }

@@ -190,6 +190,39 @@ public sealed class BackupServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task Restore_HandMadeArchiveWithALinkOutOfTheRestoredDirectories_IsRefusedAndChangesNothing()
+    {
+        var backups = await StartAsync();
+        var source = Directory.CreateDirectory(_temp.Combine("src", "scripts")).FullName;
+        File.WriteAllText(Path.Combine(source, "run.sh"), "echo hi\n");
+        File.CreateSymbolicLink(Path.Combine(source, "hook"), "../.git/hooks/post-checkout");
+        var tar = await OrchestrationMaint.Core.Target.ScriptRunner.RunAsync("tar", ["-czf", Path.Combine(_root, "backup_20261101.tar.gz"), "-C", _temp.Combine("src"), "scripts"], _temp.Path, TimeSpan.FromMinutes(1), Token);
+        Assert.True(tar.Succeeded, tar.Output);
+        var handMade = Assert.Single(await backups.ListAsync(Token), b => b.Name == "backup_20261101.tar.gz");
+        var scriptsBefore = Directory.GetFileSystemEntries(Path.Combine(_root, "scripts")).Order().ToList();
+
+        var refused = await Assert.ThrowsAsync<UnsafeArchiveException>(() => backups.RestoreAsync(handMade, handMade.Name, "tester", 11, ConfigParses, _ => { }, Token));
+
+        Assert.Contains("scripts/hook links to ../.git/hooks/post-checkout", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(scriptsBefore, Directory.GetFileSystemEntries(Path.Combine(_root, "scripts")).Order().ToList());
+        Assert.Empty(Directory.GetDirectories(_root, RestoreSwap.Prefix + "*"));
+    }
+
+    [Fact]
+    public void RestoreSwap_RolledBack_RemovesADirectoryThatWasNotThereBefore()
+    {
+        _root = Directory.CreateDirectory(_temp.Combine("target")).FullName;
+        var swap = RestoreSwap.Begin(_root, "44", ["modules"]);
+        Directory.CreateDirectory(Path.Combine(swap.NewTree, "modules"));
+        swap.Apply();
+        Assert.True(Directory.Exists(Path.Combine(_root, "modules")));
+
+        RestoreSwap.RecoverAll(_root);
+
+        Assert.Empty(Directory.GetFileSystemEntries(_root));
+    }
+
+    [Fact]
     public void RestoreSwap_BackupWithoutADirectory_LeavesThatLiveDirectoryAlone()
     {
         _root = Directory.CreateDirectory(_temp.Combine("target")).FullName;
@@ -241,7 +274,23 @@ public sealed class BackupServiceTests : IDisposable
 
         var plan = BackupRetention.Plan(all, keepNewest: 1, keepDays: 30, now);
 
-        Assert.Equal(["b50", "b300"], plan.Select(p => p.Name));
+        Assert.Equal(["b300", "b50"], plan.Select(p => p.Name)); // oldest first
+    }
+
+    [Fact]
+    public void Retention_DailyConfigSnapshots_NeverPushOutTheLastVerifiedSystemArchive()
+    {
+        var now = DateTimeOffset.UtcNow;
+        BackupRecord Backup(string name, BackupKind kind, int daysOld) => new()
+        {
+            Key = Guid.NewGuid().ToString("N")[..16], Name = name, RelativePath = $"backups/{name}", CreatedBy = "t", Kind = kind, CreatedAt = now.AddDays(-daysOld), Status = BackupStatus.Verified,
+        };
+        var all = Enumerable.Range(0, 20).Select(d => Backup($"config{d}", BackupKind.ConfigurationSnapshot, d)).Append(Backup("system", BackupKind.SystemState, 90)).ToList();
+
+        var plan = BackupRetention.Plan(all, keepNewest: 5, keepDays: 10, now);
+
+        Assert.DoesNotContain(plan, p => p.Name == "system");
+        Assert.Equal(9, plan.Count);
     }
 
     public void Dispose()
