@@ -1,20 +1,35 @@
 using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using MudBlazor;
+using OrchestrationMaint.Core.Queue;
 
 namespace OrchestrationMaint.Web.Components;
 
 /// <summary>
-/// The runs started from one browser tab (one circuit), so that tab, and only it, gets a snackbar when
-/// they finish.
+/// Starting runs from one browser tab (one circuit): queued as this tab's user, refusals shown in a
+/// snackbar, and remembered so that this tab, and only it, hears when they finish.
 /// </summary>
-public sealed class CircuitRuns
+public sealed class CircuitRuns(TaskQueue queue, ISnackbar snackbar)
 {
     /// <summary>Who the UI acts as until sign-in exists; the auth issue replaces this with the signed-in user's name.</summary>
     public const string UserName = "operator";
 
     private readonly ConcurrentDictionary<long, bool> _runs = new();
 
-    public void Track(long runId) => _runs.TryAdd(runId, true);
+    /// <summary>Queues the task; null (with the reasons in a snackbar) when it is refused.</summary>
+    public async Task<EnqueueResult?> StartAsync(string task, JsonObject? parameters)
+    {
+        var queued = await queue.EnqueueAsync(task, parameters, RunRequester.User(UserName), CancellationToken.None);
+        if (!queued.Accepted)
+        {
+            snackbar.Add(string.Join(" ", queued.Errors), Severity.Error);
+            return null;
+        }
 
-    /// <summary>True once for a tracked run: the caller announces it, and it is forgotten.</summary>
+        _runs.TryAdd(queued.Run!.Id, true);
+        return queued;
+    }
+
+    /// <summary>True once for a run started here: the caller announces it, and it is forgotten.</summary>
     public bool Finish(long runId) => _runs.TryRemove(runId, out _);
 }
