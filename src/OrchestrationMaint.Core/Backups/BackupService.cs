@@ -297,14 +297,13 @@ public sealed partial class BackupService(
         var scratch = Path.Combine(location.DemoDirectory, "..", "restore-plans", Guid.NewGuid().ToString("N"));
         try
         {
-            var (source, directories) = await Task.Run(() => Materialize(record, scratch, cancellationToken), cancellationToken);
-            var changes = new List<FileChange>();
-            foreach (var directory in directories)
+            // Extracting and hashing both trees is disk work: off the caller's (a Blazor circuit's) thread.
+            return await Task.Run(() =>
             {
-                changes.AddRange(Compare(Path.Combine(source, directory), Path.Combine(Root, directory), directory));
-            }
-
-            return new RestorePlan(record, directories, changes.OrderBy(c => c.Path, StringComparer.Ordinal).ToList());
+                var (source, directories) = Materialize(record, scratch, cancellationToken);
+                var changes = directories.SelectMany(d => Compare(Path.Combine(source, d), Path.Combine(Root, d), d)).OrderBy(c => c.Path, StringComparer.Ordinal).ToList();
+                return new RestorePlan(record, directories, changes);
+            }, cancellationToken);
         }
         finally
         {
