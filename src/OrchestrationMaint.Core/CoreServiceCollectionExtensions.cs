@@ -1,7 +1,9 @@
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using OrchestrationMaint.Core.Access;
 using OrchestrationMaint.Core.Backups;
 using OrchestrationMaint.Core.Health;
 using OrchestrationMaint.Core.Health.Checks;
@@ -57,6 +59,32 @@ public static class CoreServiceCollectionExtensions
                 .AddInterceptors(new SqliteConnectionSetup());
         });
         services.AddSingleton<SettingsStore>();
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<AccessGuard>();
+        services.AddSingleton<AccessChanges>();
+        services.AddSingleton<ApiKeyService>();
+        services.AddSingleton<UserAdmin>();
+        // Accounts: Identity's user manager over the same database. Passwords follow NIST 800-63B: long, no composition rules.
+        services.AddIdentityCore<AppUser>(identity =>
+            {
+                identity.Password.RequiredLength = AuthOptionsValidator.MinPasswordLength;
+                identity.Password.RequireDigit = false;
+                identity.Password.RequireLowercase = false;
+                identity.Password.RequireUppercase = false;
+                identity.Password.RequireNonAlphanumeric = false;
+                identity.Password.RequiredUniqueChars = 4;
+                identity.User.AllowedUserNameCharacters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._@+";
+                identity.Lockout.AllowedForNewUsers = true;
+            })
+            .AddEntityFrameworkStores<MaintenanceDbContext>()
+            .AddTokenProvider<DataProtectorTokenProvider<AppUser>>(TokenOptions.DefaultProvider);
+        services.AddOptions<Microsoft.AspNetCore.Identity.IdentityOptions>().Configure<IOptions<AuthOptions>>((identity, auth) =>
+        {
+            identity.Lockout.MaxFailedAccessAttempts = auth.Value.LockoutAttempts;
+            identity.Lockout.DefaultLockoutTimeSpan = auth.Value.LockoutDuration;
+        });
         services.AddSingleton<ThresholdService>();
 
         services.AddSingleton<TargetLocation>();

@@ -20,6 +20,40 @@ public static class AppUrls
     public const string HealthLive = "/health/live";
     public const string HealthReady = "/health/ready";
     public const string Prometheus = "/metrics";
+    public const string Login = "/account/login";
+    public const string Logout = "/account/logout";
+    public const string AccessDenied = "/account/denied";
+    public const string ChangePassword = "/account/password";
+    public const string Setup = "/setup";
+    public const string Users = "/admin/users";
+    public const string ApiKeys = "/admin/api-keys";
+    public const string Audit = "/admin/audit";
+    public const string AuditCsv = "/api/audit.csv";
+
+    /// <summary>The audit trail (or, with <paramref name="csv"/>, its export) with its filters in the URL.</summary>
+    public static string AuditFiltered(string? actor = null, string? action = null, string? outcome = null, DateOnly? from = null, DateOnly? to = null, bool csv = false)
+    {
+        var query = new List<string>();
+        void Add(string name, string? value)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                query.Add($"{name}={Uri.EscapeDataString(value)}");
+            }
+        }
+
+        Add("actor", actor);
+        Add("action", action);
+        Add("outcome", outcome);
+        Add("from", from?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        Add("to", to?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        var path = csv ? AuditCsv : Audit;
+        return query.Count == 0 ? path : $"{path}?{string.Join('&', query)}";
+    }
+
+    /// <summary>The sign-in page, coming back to <paramref name="returnUrl"/> (a local path) afterwards.</summary>
+    public static string LoginReturningTo(string? returnUrl) =>
+        string.IsNullOrEmpty(returnUrl) || returnUrl == Home ? Login : $"{Login}?ReturnUrl={Uri.EscapeDataString(returnUrl)}";
 
     public static string LogsFailures(string? operation = null, string? text = null) =>
         $"{Logs}?tab=failures" + (string.IsNullOrEmpty(operation) ? "" : $"&op={Uri.EscapeDataString(operation)}") + (string.IsNullOrEmpty(text) ? "" : $"&q={Uri.EscapeDataString(text)}");

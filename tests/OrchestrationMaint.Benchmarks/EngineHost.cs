@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using OrchestrationMaint.Core.Access;
 using OrchestrationMaint.Core.Metrics;
 using OrchestrationMaint.Core.Persistence;
 using OrchestrationMaint.Core.Target;
@@ -29,7 +30,9 @@ internal sealed class EngineHost : IDisposable
         new DatabaseMigrator(database, NullLogger<DatabaseMigrator>.Instance).StartAsync(CancellationToken.None).GetAwaiter().GetResult();
         var options = Options.Create(new MetricsOptions());
         var location = new TargetLocation(Options.Create(new TargetOptions { Root = Path.Combine(_directory, "target") }), Options.Create(new StorageOptions { DataDirectory = _directory }));
-        Engine = new MetricsEngine(location, new ThresholdService(new SettingsStore(database, TimeProvider.System), options, NullLogger<ThresholdService>.Instance), database, options, TimeProvider.System, NullLogger<MetricsEngine>.Instance);
+        var audit = new AuditLog(database, TimeProvider.System, NullLogger<AuditLog>.Instance);
+        var thresholds = new ThresholdService(new SettingsStore(database, TimeProvider.System), new AccessGuard(database, audit, TimeProvider.System), audit, options, NullLogger<ThresholdService>.Instance);
+        Engine = new MetricsEngine(location, thresholds, database, options, TimeProvider.System, NullLogger<MetricsEngine>.Instance);
         Engine.StartReadingAsync(CancellationToken.None).GetAwaiter().GetResult();
     }
 

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using OrchestrationMaint.Core;
+using OrchestrationMaint.Core.Access;
 using OrchestrationMaint.Core.Persistence;
 using OrchestrationMaint.Core.Queue;
 using OrchestrationMaint.Core.Records;
@@ -64,8 +65,10 @@ internal static class QueueBenchmark
             Directory.CreateDirectory(Path.Combine(directory, "target", "logs"));
             var location = new TargetLocation(Options.Create(new TargetOptions { Root = Path.Combine(directory, "target") }), Options.Create(new StorageOptions { DataDirectory = directory }));
             var stream = new StreamTask(10_000, TimeSpan.FromSeconds(10));
+            var audit = new AuditLog(database, TimeProvider.System, NullLogger<AuditLog>.Instance);
             using var queue = new TaskQueue(new TaskCatalog([new NoOpTask(), stream]), database, location,
-                new MaintenanceRecorder(database, location, NullLogger<MaintenanceRecorder>.Instance), Options.Create(new QueueOptions { OutputCapChars = 16 * 1024 * 1024 }), TimeProvider.System, NullLogger<TaskQueue>.Instance);
+                new MaintenanceRecorder(database, location, NullLogger<MaintenanceRecorder>.Instance), new AccessGuard(database, audit, TimeProvider.System), audit,
+                Options.Create(new QueueOptions { OutputCapChars = 16 * 1024 * 1024 }), TimeProvider.System, NullLogger<TaskQueue>.Instance);
             await queue.StartAsync(CancellationToken.None);
 
             await EnqueueNoOpsAsync(queue, database, 0, 200); // warm-up: JIT, SQLite pages
@@ -106,7 +109,7 @@ internal static class QueueBenchmark
         var ids = new List<long>(count);
         for (var i = 0; i < count; i++)
         {
-            var result = await queue.EnqueueAsync("noop", new JsonObject { ["n"] = start + i }, RunRequester.Api, CancellationToken.None);
+            var result = await queue.EnqueueAsync("noop", new JsonObject { ["n"] = start + i }, Actor.System, CancellationToken.None);
             ids.Add(result.Run!.Id);
         }
 
@@ -127,7 +130,7 @@ internal static class QueueBenchmark
     /// <summary>A watcher that renders like the run page: lines collected on the task's thread, drained at most every 100 ms.</summary>
     private static async Task StreamAsync(TaskQueue queue, StreamTask stream)
     {
-        var run = (await queue.EnqueueAsync("stream", null, RunRequester.Api, CancellationToken.None)).Run!;
+        var run = (await queue.EnqueueAsync("stream", null, Actor.System, CancellationToken.None)).Run!;
         LiveRun? live = null;
         IDisposable? watch = null;
         while (watch is null)

@@ -49,14 +49,49 @@ public sealed class BrowserApp : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh browser profile (no cookies) in light mode at a desktop size.</summary>
+    /// <summary>A fresh browser profile signed in as the test Admin, in light mode at a desktop size.</summary>
     public async Task<IPage> NewPageAsync()
+    {
+        // Signed in once per app; later profiles start from that cookie.
+        _adminState ??= await SignInStateAsync(TestApp.AdminUser, TestApp.AdminPassword);
+        return await NewContextPageAsync(_adminState);
+    }
+
+    /// <summary>A fresh browser profile signed in as this user.</summary>
+    public async Task<IPage> NewPageAsync(string userName, string password) => await NewContextPageAsync(await SignInStateAsync(userName, password));
+
+    /// <summary>A fresh browser profile with no cookies: not signed in.</summary>
+    public Task<IPage> NewAnonymousPageAsync() => NewContextPageAsync(null);
+
+    /// <summary>Signs in through the real sign-in form and waits for the dashboard.</summary>
+    public static async Task SignInAsync(IPage page, string userName, string password)
+    {
+        await page.GotoAsync("/account/login");
+        await page.FillAsync("#username", userName);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+    }
+
+    private string? _adminState;
+
+    private async Task<string> SignInStateAsync(string userName, string password)
+    {
+        var page = await NewContextPageAsync(null);
+        await SignInAsync(page, userName, password);
+        var state = await page.Context.StorageStateAsync();
+        await page.Context.CloseAsync();
+        return state;
+    }
+
+    private async Task<IPage> NewContextPageAsync(string? storageState)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = App.BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1440, Height = 1000 },
             ColorScheme = ColorScheme.Light,
+            StorageState = storageState,
         });
         context.SetDefaultTimeout(15_000);
         return await context.NewPageAsync();

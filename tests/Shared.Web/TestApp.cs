@@ -13,6 +13,13 @@ namespace OrchestrationMaint.Tests;
 /// </summary>
 public sealed class TestApp : WebApplicationFactory<Program>
 {
+    /// <summary>The Admin every test app starts with (Auth:InitialAdmin), unless a test removes it to exercise first-run setup.</summary>
+    public const string AdminUser = "admin";
+    public const string AdminPassword = "admin-password-for-tests";
+
+    /// <summary>A provisioned Admin API key (Auth:ProvisionedApiKeys), sent by <see cref="CreateRealClient"/>.</summary>
+    public const string AdminApiKey = "om-test-admin-key-0123456789abcdef0123456789";
+
     private readonly TempDirectory _data = new("om-app");
     private readonly Dictionary<string, string?> _settings;
 
@@ -28,10 +35,23 @@ public sealed class TestApp : WebApplicationFactory<Program>
             ["Storage:DataDirectory"] = _data.Path,
             // Enough history to look real, small enough to generate in a few hundred milliseconds.
             ["Demo:HistoryRecords"] = "20000",
+            ["Auth:InitialAdmin:UserName"] = AdminUser,
+            ["Auth:InitialAdmin:Password"] = AdminPassword,
+            ["Auth:ProvisionedApiKeys:0:Name"] = "tests",
+            ["Auth:ProvisionedApiKeys:0:Role"] = "Admin",
+            ["Auth:ProvisionedApiKeys:0:Key"] = AdminApiKey,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
-            _settings[key] = value;
+            // null removes a default (e.g. no initial Admin, to exercise first-run setup).
+            if (value is null)
+            {
+                _settings.Remove(key);
+            }
+            else
+            {
+                _settings[key] = value;
+            }
         }
 
         UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
@@ -50,7 +70,20 @@ public sealed class TestApp : WebApplicationFactory<Program>
         }
     }
 
-    public HttpClient CreateRealClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    /// <summary>A client on the real socket that authenticates with the Admin API key.</summary>
+    public HttpClient CreateRealClient() => CreateRealClient(AdminApiKey);
+
+    /// <summary>A client on the real socket with this API key, or none (anonymous); redirects are not followed.</summary>
+    public HttpClient CreateRealClient(string? apiKey)
+    {
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        }
+
+        return client;
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

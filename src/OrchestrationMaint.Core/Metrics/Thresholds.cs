@@ -46,7 +46,7 @@ public sealed record Thresholds(
 /// The thresholds in force: configuration gives the defaults (section "Metrics"), the database the
 /// operator's changes, which take effect at once (subscribers such as <see cref="MetricsEngine"/> are told).
 /// </summary>
-public sealed class ThresholdService(SettingsStore settings, IOptions<MetricsOptions> options, ILogger<ThresholdService> logger)
+public sealed class ThresholdService(SettingsStore settings, Access.AccessGuard guard, Access.AuditLog audit, IOptions<MetricsOptions> options, ILogger<ThresholdService> logger)
 {
     private const string SettingKey = "thresholds";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -66,15 +66,19 @@ public sealed class ThresholdService(SettingsStore settings, IOptions<MetricsOpt
     }
 
     /// <exception cref="ArgumentException">A value is impossible; the message says which, in sentences.</exception>
-    public async Task UpdateAsync(Thresholds thresholds, string changedBy, CancellationToken cancellationToken)
+    /// <exception cref="Access.AccessDeniedException">Not an Admin.</exception>
+    public async Task UpdateAsync(Thresholds thresholds, Access.Actor actor, CancellationToken cancellationToken)
     {
+        await guard.RequireAsync(actor, Access.Role.Admin, "settings.thresholds", "change settings", "thresholds", cancellationToken);
         var errors = thresholds.Validate();
         if (errors.Count > 0)
         {
             throw new ArgumentException(string.Join(" ", errors), nameof(thresholds));
         }
 
-        await settings.SetAsync(SettingKey, JsonSerializer.Serialize(thresholds, Json), changedBy, cancellationToken);
+        var json = JsonSerializer.Serialize(thresholds, Json);
+        await settings.SetAsync(SettingKey, json, actor.Display, cancellationToken);
+        await audit.WriteAsync(actor, "settings.thresholds", Access.AuditOutcome.Succeeded, "thresholds", json, cancellationToken);
         Current = thresholds;
         _subscribers.Notify(thresholds);
     }

@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using OrchestrationMaint.Core.Access;
 using OrchestrationMaint.Core.Backups;
 using OrchestrationMaint.Core.Queue;
 using OrchestrationMaint.Core.Records;
@@ -6,7 +8,8 @@ using OrchestrationMaint.Core.Scheduling;
 
 namespace OrchestrationMaint.Core.Persistence;
 
-public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> options) : DbContext(options)
+/// <remarks>Accounts (Identity's user tables, no role tables: one role per account) share the database with everything else.</remarks>
+public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> options) : IdentityUserContext<AppUser>(options)
 {
     public const string MigrationsAssembly = "OrchestrationMaint.Migrations";
 
@@ -24,9 +27,41 @@ public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> 
 
     public DbSet<BackupRecord> Backups => Set<BackupRecord>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
     {
-        modelBuilder.Entity<AppSetting>(setting =>
+        base.OnModelCreating(builder);
+        builder.Entity<AppUser>(user => user.Property(u => u.Role).HasConversion<string>().HasMaxLength(20));
+        builder.Entity<ApiKey>(key =>
+        {
+            key.ToTable("ApiKeys");
+            key.Property(k => k.Name).HasMaxLength(100);
+            key.Property(k => k.Hash).HasMaxLength(64);
+            key.HasIndex(k => k.Hash).IsUnique();
+            key.Property(k => k.Prefix).HasMaxLength(20);
+            key.Property(k => k.CreatedBy).HasMaxLength(200);
+            key.Property(k => k.RevokedBy).HasMaxLength(200);
+            key.Property(k => k.Role).HasConversion<string>().HasMaxLength(20);
+        });
+        builder.Entity<AuditEntry>(entry =>
+        {
+            entry.ToTable("AuditEntries");
+            entry.Property(e => e.Actor).HasMaxLength(200);
+            entry.Property(e => e.ActorId).HasMaxLength(100);
+            entry.Property(e => e.Action).HasMaxLength(100);
+            entry.Property(e => e.Target).HasMaxLength(300);
+            entry.Property(e => e.Details).HasMaxLength(AuditLog.MaxDetails);
+            entry.Property(e => e.From).HasMaxLength(100);
+            entry.Property(e => e.ActorKind).HasConversion<string>().HasMaxLength(20);
+            entry.Property(e => e.Outcome).HasConversion<string>().HasMaxLength(20);
+            entry.HasIndex(e => e.At);
+            entry.HasIndex(e => new { e.Actor, e.Id });
+            entry.HasIndex(e => new { e.Action, e.Id });
+        });
+        builder.Entity<AppSetting>(setting =>
         {
             setting.ToTable("Settings");
             setting.HasKey(s => s.Key);
@@ -34,13 +69,13 @@ public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> 
             setting.Property(s => s.Value).HasMaxLength(4000);
             setting.Property(s => s.UpdatedBy).HasMaxLength(200);
         });
-        modelBuilder.Entity<MetricsState>(state =>
+        builder.Entity<MetricsState>(state =>
         {
             state.ToTable("MetricsState");
             state.Property(s => s.Id).ValueGeneratedNever();
             state.Property(s => s.FilePath).HasMaxLength(4096);
         });
-        modelBuilder.Entity<TaskRun>(run =>
+        builder.Entity<TaskRun>(run =>
         {
             run.ToTable("Runs");
             run.Property(r => r.TaskKey).HasMaxLength(100);
@@ -55,12 +90,12 @@ public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> 
             run.HasIndex(r => r.QueuedAt);
             run.HasOne(r => r.Output).WithOne().HasForeignKey<RunOutput>(o => o.RunId).OnDelete(DeleteBehavior.Cascade);
         });
-        modelBuilder.Entity<RunOutput>(output =>
+        builder.Entity<RunOutput>(output =>
         {
             output.ToTable("RunOutputs");
             output.HasKey(o => o.RunId);
         });
-        modelBuilder.Entity<MaintenanceRecord>(record =>
+        builder.Entity<MaintenanceRecord>(record =>
         {
             record.ToTable("MaintenanceRecords");
             record.Property(r => r.Task).HasMaxLength(100);
@@ -69,7 +104,7 @@ public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> 
             record.Property(r => r.Summary).HasMaxLength(2000);
             record.HasIndex(r => r.At);
         });
-        modelBuilder.Entity<BackupRecord>(backup =>
+        builder.Entity<BackupRecord>(backup =>
         {
             backup.ToTable("Backups");
             backup.Property(b => b.Key).HasMaxLength(16);
@@ -83,7 +118,7 @@ public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> 
             backup.Property(b => b.Kind).HasConversion<string>().HasMaxLength(30);
             backup.Property(b => b.Status).HasConversion<string>().HasMaxLength(30);
         });
-        modelBuilder.Entity<Schedule>(schedule =>
+        builder.Entity<Schedule>(schedule =>
         {
             schedule.ToTable("Schedules");
             schedule.Property(s => s.Name).HasMaxLength(200);

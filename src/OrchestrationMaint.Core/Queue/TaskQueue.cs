@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrchestrationMaint.Core.Access;
 using OrchestrationMaint.Core.Persistence;
 using OrchestrationMaint.Core.Records;
 using OrchestrationMaint.Core.Target;
@@ -12,7 +13,8 @@ using OrchestrationMaint.Core.Tasks;
 
 namespace OrchestrationMaint.Core.Queue;
 
-public sealed record EnqueueResult(TaskRun? Run, bool AlreadyActive, IReadOnlyList<string> Errors)
+/// <param name="Denied">Refused because of who asked (the errors say why), not because of what was asked.</param>
+public sealed record EnqueueResult(TaskRun? Run, bool AlreadyActive, IReadOnlyList<string> Errors, bool Denied = false)
 {
     public bool Accepted => Run is not null;
 }
@@ -40,6 +42,8 @@ public sealed class TaskQueue(
     IDbContextFactory<MaintenanceDbContext> contextFactory,
     TargetLocation location,
     MaintenanceRecorder recorder,
+    AccessGuard guard,
+    AuditLog audit,
     IOptions<QueueOptions> options,
     TimeProvider clock,
     ILogger<TaskQueue> logger) : BackgroundService
@@ -77,16 +81,25 @@ public sealed class TaskQueue(
     /// <summary>A running run's output this instant (the stored copy lags by up to two seconds); null when it is not running.</summary>
     public string? LiveOutput(long runId) => _running.TryGetValue(runId, out var live) ? live.Text : null;
 
-    public async Task<EnqueueResult> EnqueueAsync(string taskKey, JsonObject? parameters, RunRequester requester, CancellationToken cancellationToken, long? scheduleId = null)
+    /// <summary>Queues a run for the actor, if their role allows the task (checked here, audited either way).</summary>
+    public async Task<EnqueueResult> EnqueueAsync(string taskKey, JsonObject? parameters, Actor actor, CancellationToken cancellationToken, long? scheduleId = null)
     {
         if (catalog.Find(taskKey) is not { } task)
         {
             return new EnqueueResult(null, false, [$"There is no task '{taskKey}'. Known tasks: {string.Join(", ", catalog.All.Select(t => t.Descriptor.Key))}."]);
         }
 
+        var details = parameters?.ToJsonString();
+        if (await guard.RefusalAsync(actor, task.Descriptor.RequiredRole, $"run {task.Descriptor.Title}", cancellationToken) is { } refusal)
+        {
+            await audit.WriteAsync(actor, "task.requested", AuditOutcome.Denied, taskKey, $"{refusal} Parameters: {details ?? "{}"}", cancellationToken);
+            return new EnqueueResult(null, false, [refusal], Denied: true);
+        }
+
         var arguments = TaskCatalog.Validate(task.Descriptor, parameters, out var errors);
         if (errors.Count > 0)
         {
+            await audit.WriteAsync(actor, "task.requested", AuditOutcome.Failed, taskKey, $"{string.Join(" ", errors)} Parameters: {details ?? "{}"}", cancellationToken);
             return new EnqueueResult(null, false, errors);
         }
 
@@ -114,8 +127,8 @@ public sealed class TaskQueue(
             {
                 TaskKey = taskKey,
                 Arguments = json,
-                Trigger = requester.Trigger,
-                RequestedBy = requester.Name,
+                Trigger = TriggerOf(actor),
+                RequestedBy = actor.Name,
                 ScheduleId = scheduleId,
                 Exclusive = exclusive,
                 State = RunState.Queued,
@@ -132,14 +145,26 @@ public sealed class TaskQueue(
             _enqueueGate.Release();
         }
 
-        logger.LogInformation("Run {RunId} of {Task} queued by {Trigger} {RequestedBy}", run.Id, taskKey, requester.Trigger, requester.Name);
+        logger.LogInformation("Run {RunId} of {Task} queued by {Actor}", run.Id, taskKey, actor.Display);
+        await audit.WriteAsync(actor, "task.requested", AuditOutcome.Succeeded, taskKey, $"run #{run.Id}; parameters: {json}", CancellationToken.None);
         run.Output = null;
         Notify(run);
         _wake.Release();
         return new EnqueueResult(run, false, []);
     }
 
-    public async Task<CancelResult> CancelAsync(long runId, string cancelledBy, CancellationToken cancellationToken)
+    /// <summary>Cancels a run: Operators and Admins, checked here and audited.</summary>
+    /// <exception cref="AccessDeniedException">A Viewer (or a revoked key) asked.</exception>
+    public async Task<CancelResult> CancelAsync(long runId, Actor actor, CancellationToken cancellationToken)
+    {
+        await guard.RequireAsync(actor, Role.Operator, "task.cancelled", "cancel runs", $"run #{runId}", cancellationToken);
+        var result = await CancelCoreAsync(runId, actor.Display, cancellationToken);
+        await audit.WriteAsync(actor, "task.cancelled", result is CancelResult.Cancelled or CancelResult.Stopping ? AuditOutcome.Succeeded : AuditOutcome.Failed,
+            $"run #{runId}", result.ToString(), CancellationToken.None);
+        return result;
+    }
+
+    private async Task<CancelResult> CancelCoreAsync(long runId, string cancelledBy, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
@@ -285,6 +310,7 @@ public sealed class TaskQueue(
             run.State = RunState.Running;
             run.StartedAt = startedAt;
             Notify(run);
+            await audit.WriteAsync(ActorOf(run), "task.started", AuditOutcome.Succeeded, run.TaskKey, $"run #{run.Id}", CancellationToken.None);
             var execution = Task.Run(() => ExecuteRunAsync(run, live, stoppingToken), CancellationToken.None);
             _inFlight[run.Id] = execution;
             // Removed by a continuation, not by the run itself: a run can end before it was added here.
@@ -387,6 +413,8 @@ public sealed class TaskQueue(
         _running.TryRemove(run.Id, out _);
 
         logger.LogInformation("Run {RunId} of {Task} {State}: {Summary}", run.Id, run.TaskKey, run.State, run.Summary);
+        await audit.WriteAsync(ActorOf(run), "task.finished", run.State == RunState.Succeeded ? AuditOutcome.Succeeded : AuditOutcome.Failed, run.TaskKey,
+            $"run #{run.Id} {run.State}: {run.Summary}", CancellationToken.None);
         try
         {
             await RecordAsync(run, issues, CancellationToken.None);
@@ -404,7 +432,8 @@ public sealed class TaskQueue(
             At = run.FinishedAt ?? clock.GetUtcNow(),
             Task = run.TaskKey,
             Outcome = run.State.ToString().ToLowerInvariant(),
-            RequestedBy = new RunRequester(run.Trigger, run.RequestedBy).LogName,
+            // The seed's own example writes by=scheduler for scheduled work.
+            RequestedBy = run.Trigger == RunTrigger.Schedule ? "scheduler" : ActorOf(run).Display,
             Issues = Shorten(string.Join("; ", issues), 4000),
             Summary = run.Summary,
             RunId = run.Id,
@@ -436,6 +465,23 @@ public sealed class TaskQueue(
             logger.LogWarning(ex, "Could not save the output of run {RunId} so far", runId);
         }
     }
+
+    private static RunTrigger TriggerOf(Actor actor) => actor.Kind switch
+    {
+        ActorKind.User => RunTrigger.User,
+        ActorKind.ApiKey => RunTrigger.Api,
+        ActorKind.Scheduler => RunTrigger.Schedule,
+        _ => RunTrigger.System,
+    };
+
+    /// <summary>Who asked for a stored run, as far as the run remembers (its name, not the account id).</summary>
+    private static Actor ActorOf(TaskRun run) => new(run.Trigger switch
+    {
+        RunTrigger.User or RunTrigger.Incident => ActorKind.User,
+        RunTrigger.Api => ActorKind.ApiKey,
+        RunTrigger.Schedule => ActorKind.Scheduler,
+        _ => ActorKind.System,
+    }, "", run.RequestedBy);
 
     private void Notify(TaskRun run) => _subscribers.Notify(new RunChange(run.Id, run.TaskKey, run.State, run.Trigger, run.RequestedBy));
 

@@ -20,25 +20,6 @@ public enum RunTrigger
     System,
 }
 
-/// <summary>Who or what asked for a run: a user by name, a schedule by name, the API, an incident step.</summary>
-public sealed record RunRequester(RunTrigger Trigger, string Name)
-{
-    public static RunRequester User(string name) => new(RunTrigger.User, name);
-
-    public static RunRequester Schedule(string name) => new(RunTrigger.Schedule, name);
-
-    public static readonly RunRequester Api = new(RunTrigger.Api, "api");
-
-    /// <summary>The <c>by=</c> value of maintenance.log: the seed's example writes <c>by=scheduler</c> for scheduled work.</summary>
-    public string LogName => Trigger switch
-    {
-        RunTrigger.User => Name,
-        RunTrigger.Schedule => "scheduler",
-        RunTrigger.Incident => $"incident:{Name}",
-        _ => Name,
-    };
-}
-
 public sealed class TaskRun
 {
     public long Id { get; set; }

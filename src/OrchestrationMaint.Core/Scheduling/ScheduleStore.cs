@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrchestrationMaint.Core.Access;
 using OrchestrationMaint.Core.Persistence;
 using OrchestrationMaint.Core.Tasks;
 
@@ -9,11 +10,13 @@ namespace OrchestrationMaint.Core.Scheduling;
 
 public sealed record ScheduleDraft(string Name, string TaskKey, string Cron, string TimeZone, JsonObject? Arguments = null);
 
-/// <summary>Adds, edits, pauses, resumes and deletes schedules; nothing invalid is ever stored.</summary>
+/// <summary>Adds, edits, pauses, resumes and deletes schedules (Admins only, audited); nothing invalid is ever stored.</summary>
 public sealed class ScheduleStore(
     IDbContextFactory<MaintenanceDbContext> contextFactory,
     TaskCatalog catalog,
     SettingsStore settings,
+    AccessGuard guard,
+    AuditLog audit,
     IOptions<SchedulingOptions> options,
     TimeProvider clock,
     ILogger<ScheduleStore> logger)
@@ -59,7 +62,18 @@ public sealed class ScheduleStore(
     }
 
     /// <summary>Creates (<paramref name="id"/> null) or updates a schedule; returns the errors, and stores nothing when there are any.</summary>
-    public async Task<(Schedule? Schedule, IReadOnlyList<string> Errors)> SaveAsync(long? id, ScheduleDraft draft, CancellationToken cancellationToken)
+    /// <exception cref="AccessDeniedException">Not an Admin.</exception>
+    public async Task<(Schedule? Schedule, IReadOnlyList<string> Errors)> SaveAsync(Actor actor, long? id, ScheduleDraft draft, CancellationToken cancellationToken)
+    {
+        var action = id is null ? "schedule.created" : "schedule.changed";
+        await guard.RequireAsync(actor, Role.Admin, action, "change schedules", draft.Name, cancellationToken);
+        var (schedule, errors) = await SaveCoreAsync(id, draft, cancellationToken);
+        await audit.WriteAsync(actor, action, errors.Count == 0 ? AuditOutcome.Succeeded : AuditOutcome.Failed, draft.Name,
+            errors.Count == 0 ? $"{draft.TaskKey} at '{draft.Cron}' ({draft.TimeZone}) with {draft.Arguments?.ToJsonString() ?? "{}"}" : string.Join(" ", errors), cancellationToken);
+        return (schedule, errors);
+    }
+
+    private async Task<(Schedule? Schedule, IReadOnlyList<string> Errors)> SaveCoreAsync(long? id, ScheduleDraft draft, CancellationToken cancellationToken)
     {
         var errors = Validate(draft, out var arguments);
         if (errors.Count > 0)
@@ -106,22 +120,28 @@ public sealed class ScheduleStore(
     }
 
     /// <summary>Pauses or resumes. Resuming starts from now: what fell due while paused is not run.</summary>
-    public async Task<bool> SetPausedAsync(long id, bool paused, CancellationToken cancellationToken)
+    public async Task<bool> SetPausedAsync(Actor actor, long id, bool paused, CancellationToken cancellationToken)
     {
+        var action = paused ? "schedule.paused" : "schedule.resumed";
+        await guard.RequireAsync(actor, Role.Admin, action, "pause or resume schedules", $"schedule #{id}", cancellationToken);
         var now = clock.GetUtcNow();
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var changed = paused
             ? await db.Schedules.Where(s => s.Id == id).ExecuteUpdateAsync(s => s.SetProperty(x => x.Paused, true), cancellationToken)
             : await db.Schedules.Where(s => s.Id == id && s.Paused).ExecuteUpdateAsync(s => s.SetProperty(x => x.Paused, false).SetProperty(x => x.LastOccurrence, now), cancellationToken);
         _subscribers.Notify(true);
+        await audit.WriteAsync(actor, action, changed > 0 ? AuditOutcome.Succeeded : AuditOutcome.Failed, $"schedule #{id}", null, cancellationToken);
         return changed > 0;
     }
 
-    public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync(Actor actor, long id, CancellationToken cancellationToken)
     {
+        await guard.RequireAsync(actor, Role.Admin, "schedule.deleted", "delete schedules", $"schedule #{id}", cancellationToken);
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var name = await db.Schedules.Where(s => s.Id == id).Select(s => s.Name).FirstOrDefaultAsync(cancellationToken);
         var deleted = await db.Schedules.Where(s => s.Id == id).ExecuteDeleteAsync(cancellationToken);
         _subscribers.Notify(true);
+        await audit.WriteAsync(actor, "schedule.deleted", deleted > 0 ? AuditOutcome.Succeeded : AuditOutcome.Failed, name ?? $"schedule #{id}", null, cancellationToken);
         return deleted > 0;
     }
 
@@ -147,7 +167,7 @@ public sealed class ScheduleStore(
                 continue;
             }
 
-            var (_, errors) = await SaveAsync(null, draft, cancellationToken);
+            var (_, errors) = await SaveAsync(Actor.System, null, draft, cancellationToken);
             if (errors.Count > 0)
             {
                 logger.LogWarning("Default schedule {Name} not created: {Errors}", draft.Name, string.Join(" ", errors));

@@ -120,7 +120,7 @@ public sealed class Scheduler(
         if (runNow)
         {
             var result = await queue.EnqueueAsync(schedule.TaskKey, JsonNode.Parse(schedule.Arguments) as JsonObject,
-                Queue.RunRequester.Schedule(schedule.Name), cancellationToken, schedule.Id);
+                Access.Actor.Scheduler(schedule.Name), cancellationToken, schedule.Id);
             if (result.Run is { } run)
             {
                 await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);

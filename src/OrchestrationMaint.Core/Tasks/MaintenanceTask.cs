@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using OrchestrationMaint.Core.Access;
 
 namespace OrchestrationMaint.Core.Tasks;
 
@@ -40,6 +41,12 @@ public sealed record TaskDescriptor(
 {
     /// <summary>Whether the UI asks for the key to be typed: every task that changes the target, unless only adding to it (a new backup).</summary>
     public bool ConfirmBeforeRun { get; init; } = ChangesTarget;
+
+    /// <summary>
+    /// Who may run it, enforced by the queue: Admin for what changes the target (restores, cleanups, permission fixes,
+    /// updates), Operator for read-only and routine work. A task that only adds (a new backup) says so itself.
+    /// </summary>
+    public Role RequiredRole { get; init; } = ChangesTarget ? Role.Admin : Role.Operator;
 }
 
 /// <summary>

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using OrchestrationMaint.Core.Backups;
 using OrchestrationMaint.Core.Queue;
+using OrchestrationMaint.Web.Auth;
 
 namespace OrchestrationMaint.Web.Api;
 
@@ -25,17 +26,17 @@ public static class BackupsApi
         api.MapPost("/{id}/restore", RestoreAsync).RequireJsonContent();
     }
 
-    private static Task<IResult> CreateAsync(CreateRequest? request, TaskQueue queue, CancellationToken ct) =>
-        EnqueueAsync(queue, "backup-create", new JsonObject { ["kind"] = request?.Kind ?? "system" }, ct);
+    private static Task<IResult> CreateAsync(CreateRequest? request, HttpContext context, TaskQueue queue, CancellationToken ct) =>
+        EnqueueAsync(context, queue, "backup-create", new JsonObject { ["kind"] = request?.Kind ?? "system" }, ct);
 
-    private static async Task<IResult> VerifyAsync(string id, BackupService backups, TaskQueue queue, CancellationToken ct) =>
+    private static async Task<IResult> VerifyAsync(string id, HttpContext context, BackupService backups, TaskQueue queue, CancellationToken ct) =>
         await FindAsync(id, backups, ct) switch
         {
             (_, { } problem) => problem,
-            _ => await EnqueueAsync(queue, "backup-verify", new JsonObject { ["backup"] = id }, ct),
+            _ => await EnqueueAsync(context, queue, "backup-verify", new JsonObject { ["backup"] = id }, ct),
         };
 
-    private static async Task<IResult> RestoreAsync(string id, RestoreRequest? request, BackupService backups, TaskQueue queue, CancellationToken ct)
+    private static async Task<IResult> RestoreAsync(string id, RestoreRequest? request, HttpContext context, BackupService backups, TaskQueue queue, CancellationToken ct)
     {
         var (backup, problem) = await FindAsync(id, backups, ct);
         if (problem is not null)
@@ -48,7 +49,7 @@ public static class BackupsApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["confirm"] = [$"Send {{\"confirm\": \"{backup.Name}\"}}: the backup's name, to confirm the restore."] });
         }
 
-        return await EnqueueAsync(queue, "backup-restore", new JsonObject { ["backup"] = id, ["confirm"] = backup.Name }, ct);
+        return await EnqueueAsync(context, queue, "backup-restore", new JsonObject { ["backup"] = id, ["confirm"] = backup.Name }, ct);
     }
 
     /// <summary>The registered backup, or the answer: 400 for something that is not an id at all (a path, a name), 404 for an unknown one.</summary>
@@ -64,9 +65,14 @@ public static class BackupsApi
             : (null, TypedResults.NotFound(new ProblemDetails { Title = $"There is no backup {id}.", Detail = "GET /api/backups lists them." }));
     }
 
-    private static async Task<IResult> EnqueueAsync(TaskQueue queue, string task, JsonObject parameters, CancellationToken ct)
+    private static async Task<IResult> EnqueueAsync(HttpContext context, TaskQueue queue, string task, JsonObject parameters, CancellationToken ct)
     {
-        var result = await queue.EnqueueAsync(task, parameters, RunRequester.Api, ct);
+        var result = await queue.EnqueueAsync(task, parameters, ActorClaims.ToActor(context), ct);
+        if (result.Denied)
+        {
+            return TasksApi.Forbidden(result.Errors);
+        }
+
         if (!result.Accepted)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["parameters"] = [.. result.Errors] });

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using OrchestrationMaint.Core.Queue;
 using OrchestrationMaint.Core.Tasks;
+using OrchestrationMaint.Web.Auth;
 
 namespace OrchestrationMaint.Web.Api;
 
@@ -35,7 +36,7 @@ public static class TasksApi
         api.MapPost("/runs/{id:long}/cancel", CancelAsync).RequireJsonContent();
     }
 
-    private static async Task<Results<Accepted<QueuedDto>, NotFound<ProblemDetails>, ValidationProblem>> EnqueueAsync(
+    private static async Task<Results<Accepted<QueuedDto>, NotFound<ProblemDetails>, ValidationProblem, ProblemHttpResult>> EnqueueAsync(
         string key, HttpRequest request, TaskCatalog catalog, TaskQueue queue, CancellationToken cancellationToken)
     {
         if (catalog.Find(key) is null)
@@ -61,7 +62,12 @@ public static class TasksApi
             }
         }
 
-        var result = await queue.EnqueueAsync(key, parameters, RunRequester.Api, cancellationToken);
+        var result = await queue.EnqueueAsync(key, parameters, ActorClaims.ToActor(request.HttpContext), cancellationToken);
+        if (result.Denied)
+        {
+            return Forbidden(result.Errors);
+        }
+
         if (!result.Accepted)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["parameters"] = [.. result.Errors] }, title: $"The request for '{key}' was refused.");
@@ -106,9 +112,10 @@ public static class TasksApi
         return TypedResults.Ok(queue.LiveOutput(id) is { } live ? dto with { Output = live } : dto);
     }
 
-    private static async Task<Results<Accepted<CancelDto>, NotFound<ProblemDetails>, Conflict<CancelDto>>> CancelAsync(long id, TaskQueue queue, CancellationToken cancellationToken)
+    private static async Task<Results<Accepted<CancelDto>, NotFound<ProblemDetails>, Conflict<CancelDto>>> CancelAsync(long id, HttpContext context, TaskQueue queue, CancellationToken cancellationToken)
     {
-        var outcome = await queue.CancelAsync(id, "api", cancellationToken);
+        // A Viewer's key is refused by the queue itself (AccessDeniedException, answered 403 by the auth middleware).
+        var outcome = await queue.CancelAsync(id, ActorClaims.ToActor(context), cancellationToken);
         var dto = new CancelDto(id, outcome.ToString());
         return outcome switch
         {
@@ -119,6 +126,10 @@ public static class TasksApi
     }
 
     public static string RunUrl(long id) => $"/api/runs/{id}";
+
+    /// <summary>403 with the service's own sentence: who asked, what role it needs.</summary>
+    public static ProblemHttpResult Forbidden(IEnumerable<string> reasons) =>
+        TypedResults.Problem(string.Join(" ", reasons), statusCode: StatusCodes.Status403Forbidden, title: "Your role does not allow this.");
 
     // With a body: an empty 404 would be re-executed as the HTML not-found page.
     private static NotFound<ProblemDetails> RunNotFound(long id) =>

@@ -5,6 +5,7 @@ using MudBlazor.Services;
 using OrchestrationMaint.Core;
 using OrchestrationMaint.Core.Persistence;
 using OrchestrationMaint.Web.Api;
+using OrchestrationMaint.Web.Auth;
 using OrchestrationMaint.Web.Components;
 using Prometheus;
 using OrchestrationMaint.Web.Health;
@@ -38,12 +39,28 @@ public static class OrchestrationMaintApp
             preserveStaticLogger: true);
 
         builder.Services.AddOrchestrationMaintCore(configuration);
+        builder.AddOrchestrationMaintAuth();
         // Antiforgery and circuit keys live in the data directory, so a restarted container keeps
         // open browser sessions valid. Configured lazily: the data directory is validated options.
         builder.Services.AddDataProtection().SetApplicationName("OrchestrationMaint");
         builder.Services.AddOptions<KeyManagementOptions>().Configure<IOptions<StorageOptions>, ILoggerFactory>((keys, storage, loggers) =>
             keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(storage.Value.FullDataDirectory, "keys")), loggers));
-        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents(circuits =>
+        {
+            // Set on purpose, not left to defaults: detailed errors only on a developer's machine; a tab that lost
+            // its connection may come back for three minutes; at most 100 such circuits are kept in memory; a
+            // browser that stops acknowledging renders is cut off after 10 pending batches instead of growing memory.
+            circuits.DetailedErrors = builder.Environment.IsDevelopment();
+            circuits.DisconnectedCircuitRetentionPeriod = TimeSpan.FromMinutes(3);
+            circuits.DisconnectedCircuitMaxRetained = 100;
+            circuits.MaxBufferedUnacknowledgedRenderBatches = 10;
+            circuits.JSInteropDefaultCallTimeout = TimeSpan.FromMinutes(1);
+        }).AddHubOptions(hub =>
+        {
+            // The largest message a browser sends is a form's text; 64 KiB is generous and bounds what one client can push.
+            hub.MaximumReceiveMessageSize = 64 * 1024;
+            hub.EnableDetailedErrors = builder.Environment.IsDevelopment();
+        });
         builder.Services.AddMudServices();
         builder.Services.AddScoped<CircuitRuns>();
         builder.Services.AddSingleton<PrometheusExporter>();
@@ -67,12 +84,15 @@ public static class OrchestrationMaintApp
         }
 
         app.UseStatusCodePagesWithReExecute(AppUrls.NotFound, createScopeForStatusCodePages: true);
+        app.UseOrchestrationMaintAuth();
         app.UseAntiforgery();
-        app.MapStaticAssets();
+        // Static files are public (the sign-in page needs its styles); everything else needs a user or a key.
+        app.MapStaticAssets().AllowAnonymous();
         app.MapHealthEndpoints();
         app.MapStatusApi();
         app.MapTasksApi();
         app.MapBackupsApi();
+        app.MapAccessApi();
         app.MapMetrics(AppUrls.Prometheus, app.Services.GetRequiredService<PrometheusExporter>().Registry);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

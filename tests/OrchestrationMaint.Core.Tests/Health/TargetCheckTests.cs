@@ -23,10 +23,10 @@ public sealed class TargetCheckTests : IDisposable
     private async Task<ThresholdService> ThresholdsAsync(Thresholds? thresholds = null)
     {
         var database = await TestDatabase.MigratedAsync(_temp.Combine("app.db"));
-        var service = new ThresholdService(new SettingsStore(database, TimeProvider.System), Options.Create(new MetricsOptions()), Microsoft.Extensions.Logging.Abstractions.NullLogger<ThresholdService>.Instance);
+        var service = new ThresholdService(new SettingsStore(database, TimeProvider.System), database.Guard, database.Audit, Options.Create(new MetricsOptions()), Microsoft.Extensions.Logging.Abstractions.NullLogger<ThresholdService>.Instance);
         if (thresholds is not null)
         {
-            await service.UpdateAsync(thresholds, "test", Ct);
+            await service.UpdateAsync(thresholds, OrchestrationMaint.Core.Access.Actor.System, Ct);
         }
 
         return service;

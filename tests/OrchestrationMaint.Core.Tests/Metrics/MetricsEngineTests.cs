@@ -26,7 +26,7 @@ public sealed class MetricsEngineTests : IDisposable
         Directory.CreateDirectory(Path.Combine(Root, "logs"));
         var database = await TestDatabase.MigratedAsync(_temp.Combine("app.db"));
         var metricsOptions = Options.Create(options ?? new MetricsOptions());
-        var thresholds = new ThresholdService(new SettingsStore(database, TimeProvider.System), metricsOptions, NullLogger<ThresholdService>.Instance);
+        var thresholds = new ThresholdService(new SettingsStore(database, TimeProvider.System), database.Guard, database.Audit, metricsOptions, NullLogger<ThresholdService>.Instance);
         var engine = new MetricsEngine(TestTarget.Location(Root, _temp.Path), thresholds, database, metricsOptions, TimeProvider.System, NullLogger<MetricsEngine>.Instance);
         await engine.StartReadingAsync(Ct);
         return (engine, thresholds);
@@ -318,7 +318,7 @@ public sealed class MetricsEngineTests : IDisposable
         engine.Poll();
         Assert.Equal(2, engine.Summarize(MetricsWindow.All).SlowOperations);
 
-        await thresholds.UpdateAsync(new Thresholds(SlowOperationSeconds: 3.5), "test", Ct);
+        await thresholds.UpdateAsync(new Thresholds(SlowOperationSeconds: 3.5), OrchestrationMaint.Core.Access.Actor.System, Ct);
         engine.Poll();
 
         Assert.Equal(4, engine.Summarize(MetricsWindow.All).SlowOperations);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using OrchestrationMaint.Core.Access;
 using OrchestrationMaint.Core.Queue;
 using OrchestrationMaint.Core.Records;
 using OrchestrationMaint.Core.Tasks;
@@ -51,6 +52,7 @@ internal sealed class QueueHarness : IAsyncDisposable
     {
         var temp = new TempDirectory("om-queue");
         var harness = new QueueHarness(temp, await TestDatabase.MigratedAsync(temp.Combine("maint.db")), tasks, options);
+        harness.Tester = await harness.Database.AddUserAsync("tester", Role.Admin);
         await harness.Queue.StartAsync(TestContext.Current.CancellationToken);
         return harness;
     }
@@ -59,7 +61,7 @@ internal sealed class QueueHarness : IAsyncDisposable
     {
         var location = TestTarget.Location(Root, _temp.Path);
         return new TaskQueue(new TaskCatalog(Tasks), Database, location, new MaintenanceRecorder(Database, location, NullLogger<MaintenanceRecorder>.Instance),
-            Microsoft.Extensions.Options.Options.Create(Options), TimeProvider.System, NullLogger<TaskQueue>.Instance);
+            Database.Guard, Database.Audit, Microsoft.Extensions.Options.Options.Create(Options), TimeProvider.System, NullLogger<TaskQueue>.Instance);
     }
 
     /// <summary>Stops the queue as a host shutdown would, and starts a new one on the same database (a restart).</summary>
@@ -76,9 +78,12 @@ internal sealed class QueueHarness : IAsyncDisposable
         await Queue.StartAsync(TestContext.Current.CancellationToken);
     }
 
-    public async Task<TaskRun> EnqueueAsync(string key, JsonObject? parameters = null, RunRequester? requester = null)
+    /// <summary>An Admin account named "tester", the default requester.</summary>
+    public Actor Tester { get; private set; } = Actor.System;
+
+    public async Task<TaskRun> EnqueueAsync(string key, JsonObject? parameters = null, Actor? requester = null)
     {
-        var result = await Queue.EnqueueAsync(key, parameters, requester ?? RunRequester.User("tester"), TestContext.Current.CancellationToken);
+        var result = await Queue.EnqueueAsync(key, parameters, requester ?? Tester, TestContext.Current.CancellationToken);
         Assert.True(result.Accepted, string.Join(" ", result.Errors));
         return result.Run!;
     }

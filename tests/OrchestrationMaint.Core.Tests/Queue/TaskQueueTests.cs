@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using OrchestrationMaint.Core.Access;
 using OrchestrationMaint.Core.Queue;
 using OrchestrationMaint.Core.Target;
 using OrchestrationMaint.Core.Tasks;
@@ -22,7 +23,7 @@ public sealed class TaskQueueTests
         var release = new TaskCompletionSource();
         await using var harness = await QueueHarness.StartAsync(new ProbeTask("restore", true, async (_, ct) => { await release.Task.WaitAsync(ct); return TaskOutcome.Success("ok"); }));
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => harness.Queue.EnqueueAsync("restore", null, RunRequester.User("tester"), Token)));
+        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => harness.Queue.EnqueueAsync("restore", null, harness.Tester, Token)));
         release.SetResult();
 
         Assert.Single(results.Select(r => r.Run!.Id).Distinct());
@@ -95,7 +96,7 @@ public sealed class TaskQueueTests
         await harness.WaitForStateAsync(blocker.Id, s => s == RunState.Running);
         var waiting = await harness.EnqueueAsync("waiting");
 
-        Assert.Equal(CancelResult.Cancelled, await harness.Queue.CancelAsync(waiting.Id, "tester", Token));
+        Assert.Equal(CancelResult.Cancelled, await harness.Queue.CancelAsync(waiting.Id, harness.Tester, Token));
         release.SetResult();
         await harness.WaitFinishedAsync(blocker.Id);
 
@@ -122,7 +123,7 @@ public sealed class TaskQueueTests
         Assert.True(IsAlive(grandchild));
 
         var cancelledAt = DateTime.UtcNow;
-        Assert.Equal(CancelResult.Stopping, await harness.Queue.CancelAsync(run.Id, "tester", Token));
+        Assert.Equal(CancelResult.Stopping, await harness.Queue.CancelAsync(run.Id, harness.Tester, Token));
         var finished = await harness.WaitFinishedAsync(run.Id, TimeSpan.FromSeconds(15));
 
         Assert.Equal(RunState.Cancelled, finished.State);
@@ -238,7 +239,7 @@ public sealed class TaskQueueTests
     {
         await using var harness = await QueueHarness.StartAsync(new ProbeTask("review", false, (_, _) =>
             Task.FromResult(TaskOutcome.Success("found two", ["modules/b.sh not executable", "tab\there"]))));
-        var run = await harness.WaitFinishedAsync((await harness.EnqueueAsync("review", requester: RunRequester.Schedule("Daily"))).Id);
+        var run = await harness.WaitFinishedAsync((await harness.EnqueueAsync("review", requester: Actor.Scheduler("Daily"))).Id);
 
         Assert.Equal(2, run.IssuesFound);
         await using var db = harness.Database.CreateDbContext();
@@ -257,10 +258,10 @@ public sealed class TaskQueueTests
         await using var harness = await QueueHarness.StartAsync(new ProbeTask("cleanup", true, (_, _) => Task.FromResult(TaskOutcome.Success("ok")),
             parameters: [new TaskParameter("retentionDays", "Retention", ParameterKind.Number, JsonValue.Create(30), Min: 1, Max: 3650)]));
 
-        var wrongType = await harness.Queue.EnqueueAsync("cleanup", new JsonObject { ["retentionDays"] = "thirty" }, RunRequester.Api, Token);
-        var outOfRange = await harness.Queue.EnqueueAsync("cleanup", new JsonObject { ["retentionDays"] = 0 }, RunRequester.Api, Token);
-        var unknown = await harness.Queue.EnqueueAsync("cleanup", new JsonObject { ["path"] = "/" }, RunRequester.Api, Token);
-        var noSuchTask = await harness.Queue.EnqueueAsync("rm-rf", null, RunRequester.Api, Token);
+        var wrongType = await harness.Queue.EnqueueAsync("cleanup", new JsonObject { ["retentionDays"] = "thirty" }, harness.Tester, Token);
+        var outOfRange = await harness.Queue.EnqueueAsync("cleanup", new JsonObject { ["retentionDays"] = 0 }, harness.Tester, Token);
+        var unknown = await harness.Queue.EnqueueAsync("cleanup", new JsonObject { ["path"] = "/" }, harness.Tester, Token);
+        var noSuchTask = await harness.Queue.EnqueueAsync("rm-rf", null, harness.Tester, Token);
 
         Assert.Contains("whole number", Assert.Single(wrongType.Errors), StringComparison.Ordinal);
         Assert.Contains("between 1 and 3650", Assert.Single(outOfRange.Errors), StringComparison.Ordinal);

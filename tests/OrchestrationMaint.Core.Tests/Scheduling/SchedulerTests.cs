@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using OrchestrationMaint.Core.Access;
 using OrchestrationMaint.Core.Persistence;
 using OrchestrationMaint.Core.Queue;
 using OrchestrationMaint.Core.Records;
@@ -37,7 +38,7 @@ public sealed class SchedulerTests : IAsyncLifetime
         _database = _queue.Database;
         var location = TestTarget.Location(_queue.Root, _temp.Path);
         var options = Options.Create(new SchedulingOptions { MissedRunGrace = TimeSpan.FromHours(1) });
-        _store = new ScheduleStore(_database, new TaskCatalog(_queue.Tasks), new SettingsStore(_database, _clock), options, _clock, NullLogger<ScheduleStore>.Instance);
+        _store = new ScheduleStore(_database, new TaskCatalog(_queue.Tasks), new SettingsStore(_database, _clock), _database.Guard, _database.Audit, options, _clock, NullLogger<ScheduleStore>.Instance);
         _scheduler = new Scheduler(_store, _queue.Queue, new MaintenanceRecorder(_database, location, NullLogger<MaintenanceRecorder>.Instance),
             _database, options, _clock, NullLogger<Scheduler>.Instance);
     }
@@ -50,7 +51,7 @@ public sealed class SchedulerTests : IAsyncLifetime
 
     private async Task<Schedule> CreateDailyAsync()
     {
-        var (schedule, errors) = await _store.SaveAsync(null, new ScheduleDraft("Daily health check", "health-check", "0 9 * * *", "UTC"), Token);
+        var (schedule, errors) = await _store.SaveAsync(Actor.System, null, new ScheduleDraft("Daily health check", "health-check", "0 9 * * *", "UTC"), Token);
         Assert.Empty(errors);
         return schedule!;
     }
@@ -70,8 +71,8 @@ public sealed class SchedulerTests : IAsyncLifetime
     [Fact]
     public async Task Save_InvalidCronExpression_IsRefusedWithAClearMessageAndNotStored()
     {
-        var (schedule, errors) = await _store.SaveAsync(null, new ScheduleDraft("Broken", "health-check", "0 25 * * *", "UTC"), Token);
-        var (_, zoneErrors) = await _store.SaveAsync(null, new ScheduleDraft("Zone", "health-check", "0 9 * * *", "Mars/Olympus"), Token);
+        var (schedule, errors) = await _store.SaveAsync(Actor.System, null, new ScheduleDraft("Broken", "health-check", "0 25 * * *", "UTC"), Token);
+        var (_, zoneErrors) = await _store.SaveAsync(Actor.System, null, new ScheduleDraft("Zone", "health-check", "0 9 * * *", "Mars/Olympus"), Token);
 
         Assert.Null(schedule);
         Assert.StartsWith("'0 25 * * *' is not a valid cron expression", Assert.Single(errors), StringComparison.Ordinal);
@@ -108,10 +109,10 @@ public sealed class SchedulerTests : IAsyncLifetime
     public async Task Tick_PausedScheduleDue_IsNotRunNorCaughtUpOnResume()
     {
         var schedule = await CreateDailyAsync();
-        await _store.SetPausedAsync(schedule.Id, true, Token);
+        await _store.SetPausedAsync(Actor.System, schedule.Id, true, Token);
         _clock.Now = Monday9.AddMinutes(5);
         await _scheduler.TickAsync(Token);
-        await _store.SetPausedAsync(schedule.Id, false, Token);
+        await _store.SetPausedAsync(Actor.System, schedule.Id, false, Token);
         await _scheduler.TickAsync(Token);
 
         Assert.Empty(await RunsAsync());
@@ -151,7 +152,7 @@ public sealed class SchedulerTests : IAsyncLifetime
     {
         await _store.CreateDefaultsAsync(Token);
         var first = await _store.ListAsync(Token);
-        await _store.DeleteAsync(first[0].Id, Token);
+        await _store.DeleteAsync(Actor.System, first[0].Id, Token);
         await _store.CreateDefaultsAsync(Token);
 
         // Only health-check exists in this catalogue; the log cleanup default needs its task.

@@ -1,20 +1,22 @@
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
+using OrchestrationMaint.Core.Access;
 using OrchestrationMaint.Core.Health;
 using OrchestrationMaint.Core.Persistence;
 using OrchestrationMaint.Core.Queue;
 using OrchestrationMaint.Core.Records;
-using OrchestrationMaint.Core.Tasks;
-using OrchestrationMaint.Web.Components;
 using OrchestrationMaint.Core.Target;
 using OrchestrationMaint.Core.Target.Demo;
+using OrchestrationMaint.Core.Tasks;
 using OrchestrationMaint.Tests;
-using Microsoft.AspNetCore.Components;
+using OrchestrationMaint.Web.Auth;
+using OrchestrationMaint.Web.Components;
 using OrchestrationMaint.Web.Components.Layout;
 using OrchestrationMaint.Web.Components.Pages;
 
@@ -45,8 +47,12 @@ public sealed class TargetPageTests : IAsyncDisposable
         _context.Services.AddSingleton(new HealthMonitor([], location, new NoChanges(), TimeProvider.System, NullLogger<HealthMonitor>.Instance));
         // The layout only subscribes to the queue and reads its count: no database is touched.
         var database = new PooledDbContextFactory<MaintenanceDbContext>(new DbContextOptionsBuilder<MaintenanceDbContext>().UseSqlite($"Data Source={_temp.Combine("unused.db")}").Options);
+        var audit = new AuditLog(database, TimeProvider.System, NullLogger<AuditLog>.Instance);
         _context.Services.AddSingleton(new TaskQueue(new TaskCatalog([]), database, location,
-            new MaintenanceRecorder(database, location, NullLogger<MaintenanceRecorder>.Instance), Options.Create(new QueueOptions()), TimeProvider.System, NullLogger<TaskQueue>.Instance));
+            new MaintenanceRecorder(database, location, NullLogger<MaintenanceRecorder>.Instance), new AccessGuard(database, audit, TimeProvider.System), audit,
+            Options.Create(new QueueOptions()), TimeProvider.System, NullLogger<TaskQueue>.Instance));
+        _context.AddAuthorization().SetAuthorized("operator").SetRoles(nameof(Role.Operator));
+        _context.Services.AddScoped<CurrentActor>();
         _context.Services.AddScoped<CircuitRuns>();
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using OrchestrationMaint.Core.Access;
 using OrchestrationMaint.Core.Backups;
 using OrchestrationMaint.Core.Health.Checks;
 using OrchestrationMaint.Core.Target;
@@ -18,8 +19,9 @@ public sealed class BackupCreateTask(BackupService backups) : IMaintenanceTask
         [new TaskParameter("kind", "Kind", ParameterKind.Text, JsonValue.Create("system"), "system: scripts, modules and config as one archive; config: a copy of config/.", Choices: ["system", "config"])],
         "cp -r config/ config_backup_$(date +%Y%m%d_%H%M%S)/; tar -czf backup_$(date +%Y%m%d).tar.gz scripts/ modules/ config/")
     {
-        // It only adds a backup: exclusive, so nothing changes under it, but nothing to confirm.
+        // It only adds a backup: exclusive, so nothing changes under it, but nothing to confirm, and routine work for an Operator.
         ConfirmBeforeRun = false,
+        RequiredRole = Role.Operator,
     };
 
     public async Task<TaskOutcome> RunAsync(TaskContext context, CancellationToken cancellationToken)

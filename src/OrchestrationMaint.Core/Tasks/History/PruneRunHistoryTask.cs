@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using OrchestrationMaint.Core.Access;
 using OrchestrationMaint.Core.Queue;
 
 namespace OrchestrationMaint.Core.Tasks.History;
@@ -12,7 +13,11 @@ public sealed class PruneRunHistoryTask(RunHistory history, IOptions<QueueOption
         "Deletes finished runs and their output older than the retention period. Maintenance records are never deleted.",
         TaskCadence.Daily, ChangesTarget: false, TimeSpan.FromMinutes(10),
         [new TaskParameter("retentionDays", "Retention (days)", ParameterKind.Number, JsonValue.Create(options.Value.RetentionDays), "Runs queued longer ago than this are deleted.", 1, 36500)],
-        "(the dashboard's own housekeeping)");
+        "(the dashboard's own housekeeping)")
+    {
+        // It deletes history for good.
+        RequiredRole = Role.Admin,
+    };
 
     public async Task<TaskOutcome> RunAsync(TaskContext context, CancellationToken cancellationToken)
     {
