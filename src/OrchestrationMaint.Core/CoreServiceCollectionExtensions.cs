@@ -66,18 +66,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<AccessChanges>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<UserAdmin>();
-        // Accounts: Identity's user manager over the same database. Passwords follow NIST 800-63B: long, no composition rules.
-        services.AddIdentityCore<AppUser>(identity =>
-            {
-                identity.Password.RequiredLength = AuthOptionsValidator.MinPasswordLength;
-                identity.Password.RequireDigit = false;
-                identity.Password.RequireLowercase = false;
-                identity.Password.RequireUppercase = false;
-                identity.Password.RequireNonAlphanumeric = false;
-                identity.Password.RequiredUniqueChars = 4;
-                identity.User.AllowedUserNameCharacters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._@+";
-                identity.Lockout.AllowedForNewUsers = true;
-            })
+        // Accounts: Identity's user manager over the same database.
+        services.AddIdentityCore<AppUser>(IdentitySettings.Apply)
             .AddEntityFrameworkStores<MaintenanceDbContext>()
             .AddTokenProvider<DataProtectorTokenProvider<AppUser>>(TokenOptions.DefaultProvider);
         services.AddOptions<Microsoft.AspNetCore.Identity.IdentityOptions>().Configure<IOptions<AuthOptions>>((identity, auth) =>

@@ -102,10 +102,10 @@ public sealed class UserAdmin(IServiceScopeFactory scopes, IDbContextFactory<Mai
 
     public async Task<AccountResult> DeleteAsync(Actor actor, string userId, CancellationToken cancellationToken)
     {
-        await guard.RequireAsync(actor, Role.Admin, "user.deleted", "delete accounts", userId, cancellationToken);
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            await guard.RequireAsync(actor, Role.Admin, "user.deleted", "delete accounts", userId, cancellationToken);
             await using var scope = scopes.CreateAsyncScope();
             var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
             if (await users.FindByIdAsync(userId) is not { } user)
@@ -182,10 +182,11 @@ public sealed class UserAdmin(IServiceScopeFactory scopes, IDbContextFactory<Mai
     private async Task<AccountResult> ChangeAsync(Actor actor, string userId, string action, string what, string? details,
         Func<AppUser, UserManager<AppUser>, Task<string?>> change, CancellationToken cancellationToken)
     {
-        await guard.RequireAsync(actor, Role.Admin, action, what, userId, cancellationToken);
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            // Inside the gate: an Admin demoted by a change that was waiting ahead of this one is refused.
+            await guard.RequireAsync(actor, Role.Admin, action, what, userId, cancellationToken);
             await using var scope = scopes.CreateAsyncScope();
             var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
             if (await users.FindByIdAsync(userId) is not { } user)
