@@ -22,6 +22,8 @@ public sealed class AppAuthenticationStateProvider : ServerAuthenticationStatePr
     private readonly IDisposable _subscription;
     private readonly CancellationTokenSource _stop = new();
     private string? _userId;
+    private int _revalidating;
+    private int _disposed;
 
     public AppAuthenticationStateProvider(IServiceScopeFactory scopes, AccessChanges changes, ILogger<AppAuthenticationStateProvider> logger)
     {
@@ -35,7 +37,6 @@ public sealed class AppAuthenticationStateProvider : ServerAuthenticationStatePr
                 _ = RefreshAsync();
             }
         });
-        _ = RevalidatePeriodicallyAsync();
     }
 
     private async void OnChanged(Task<AuthenticationState> state)
@@ -44,6 +45,11 @@ public sealed class AppAuthenticationStateProvider : ServerAuthenticationStatePr
         {
             var user = (await state).User;
             _userId = user.FindFirstValue(ActorClaims.KindClaim) == "user" ? user.FindFirstValue(ClaimTypes.NameIdentifier) : null;
+            // Only a signed-in tab needs the periodic check; a plain page request is over before it would tick.
+            if (_userId is not null && Interlocked.Exchange(ref _revalidating, 1) == 0)
+            {
+                _ = RevalidatePeriodicallyAsync();
+            }
         }
         catch (Exception ex)
         {
@@ -104,6 +110,12 @@ public sealed class AppAuthenticationStateProvider : ServerAuthenticationStatePr
 
     public void Dispose()
     {
+        // Registered under two service types, so the scope disposes it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         AuthenticationStateChanged -= OnChanged;
         _subscription.Dispose();
         _stop.Cancel();

@@ -65,6 +65,8 @@ public static class AuthSetup
         services.AddSingleton<SetupToken>();
         services.AddHostedService<FirstRun>();
 
+        // SecurityHeaders sends X-Frame-Options: DENY; antiforgery's own SAMEORIGIN would make it two contradicting headers.
+        services.AddAntiforgery(antiforgery => antiforgery.SuppressXFrameOptionsHeader = true);
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

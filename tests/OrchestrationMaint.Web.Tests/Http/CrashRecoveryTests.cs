@@ -19,7 +19,7 @@ public sealed partial class CrashRecoveryTests
     {
         public Process Process => process;
 
-        public HttpClient Client { get; } = new() { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        public HttpClient Client { get; } = new() { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30), DefaultRequestHeaders = { { "X-Api-Key", TestApp.AdminApiKey } } };
 
         public void Dispose()
         {
@@ -43,6 +43,10 @@ public sealed partial class CrashRecoveryTests
         info.Environment["Storage__DataDirectory"] = dataDirectory;
         info.Environment["Demo__Simulate"] = "false";
         info.Environment["Demo__HistoryRecords"] = "2000";
+        // The environment variables an operator would set for automation.
+        info.Environment["Auth__ProvisionedApiKeys__0__Name"] = "tests";
+        info.Environment["Auth__ProvisionedApiKeys__0__Role"] = "Admin";
+        info.Environment["Auth__ProvisionedApiKeys__0__Key"] = TestApp.AdminApiKey;
         var process = Process.Start(info)!;
         var address = new TaskCompletionSource<Uri>();
         process.OutputDataReceived += (_, e) =>
@@ -107,7 +111,7 @@ public sealed partial class CrashRecoveryTests
         Assert.False(File.Exists(Path.Combine(root, "config", "default.json")));
         // The start-up stopped what the cut-off run had left running.
         Assert.False(Directory.Exists($"/proc/{scriptPid}") && !File.ReadAllText($"/proc/{scriptPid}/status").Contains("zombie", StringComparison.Ordinal));
-        Assert.Contains("\trecreate-config\tinterrupted\tby=api", await File.ReadAllTextAsync(Path.Combine(root, "logs", "maintenance.log"), Ct), StringComparison.Ordinal);
+        Assert.Contains("\trecreate-config\tinterrupted\tby=key:tests", await File.ReadAllTextAsync(Path.Combine(root, "logs", "maintenance.log"), Ct), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -74,7 +74,8 @@ public sealed class TasksApiTests : IAsyncLifetime
         Assert.Equal(url, response.Headers.Location?.OriginalString);
         var run = await WaitForRunAsync(url, "Succeeded", "Failed");
         Assert.Equal("Succeeded", run.GetProperty("state").GetString());
-        Assert.Equal("api", run.GetProperty("requestedBy").GetString());
+        // The provisioned key's name: who asked, not merely "the API".
+        Assert.Equal(("tests", "Api"), (run.GetProperty("requestedBy").GetString(), run.GetProperty("trigger").GetString()));
         Assert.Contains("[ ok ] main-script:", run.GetProperty("output").GetString(), StringComparison.Ordinal);
         Assert.Equal(12, run.GetProperty("result").GetArrayLength());
 
@@ -82,7 +83,7 @@ public sealed class TasksApiTests : IAsyncLifetime
         Assert.Equal(1, list.GetProperty("total").GetInt32());
         Assert.Equal(JsonValueKind.Null, list.GetProperty("runs")[0].GetProperty("output").ValueKind);
         var maintenanceLog = await File.ReadAllTextAsync(Path.Combine(TargetRoot, "logs", "maintenance.log"), Ct);
-        Assert.Contains("\thealth-check\tsucceeded\tby=api", maintenanceLog, StringComparison.Ordinal);
+        Assert.Contains("\thealth-check\tsucceeded\tby=key:tests", maintenanceLog, StringComparison.Ordinal);
     }
 
     [Fact]
