@@ -70,7 +70,7 @@ public sealed class TasksTests : IAsyncLifetime
         await page.GetByTestId("cancel-run").ClickAsync();
 
         await Expect(page.GetByTestId("run-header")).ToHaveAttributeAsync("data-state", "Cancelled", new() { Timeout = 10_000 });
-        await Expect(page.GetByTestId("run-summary")).ToContainTextAsync("Cancelled by operator");
+        await Expect(page.GetByTestId("run-summary")).ToContainTextAsync("Cancelled by admin");
         await Expect(page.GetByTestId("active-runs")).ToHaveAttributeAsync("data-count", "0");
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserApp.ScreenshotDirectory, "run-cancelled.png"), FullPage = true });
     }
