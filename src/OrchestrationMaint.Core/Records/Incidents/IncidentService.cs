@@ -28,7 +28,7 @@ public enum IncidentSort
     Duration,
 }
 
-public sealed record IncidentPage(IReadOnlyList<Incident> Incidents, int Total);
+public sealed record IncidentList(IReadOnlyList<Incident> Incidents, int Total);
 
 /// <summary>The incidents resolved in one UTC month and their mean time to resolve.</summary>
 public sealed record MonthlyResolution(string Month, int Resolved, TimeSpan MeanTimeToResolve);
@@ -279,7 +279,7 @@ public sealed class IncidentService(IDbContextFactory<MaintenanceDbContext> cont
     }
 
     /// <summary>One page of the history, filtered, sorted and paged in SQL.</summary>
-    public async Task<IncidentPage> ListAsync(IncidentFilter filter, IncidentSort sort, bool descending, int skip, int take, CancellationToken cancellationToken)
+    public async Task<IncidentList> ListAsync(IncidentFilter filter, IncidentSort sort, bool descending, int skip, int take, CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var query = Filtered(db, filter);
@@ -294,7 +294,7 @@ public sealed class IncidentService(IDbContextFactory<MaintenanceDbContext> cont
             _ => descending ? query.OrderByDescending(i => i.OpenedAt) : query.OrderBy(i => i.OpenedAt),
         };
         var page = await ordered.ThenByDescending(i => i.Id).Skip(skip).Take(take).ToListAsync(cancellationToken);
-        return new IncidentPage(page, total);
+        return new IncidentList(page, total);
     }
 
     /// <summary>
