@@ -18,7 +18,7 @@ public static class EscalationLevels
     {
         1 => "Level 1 · Basic troubleshooting",
         2 => "Level 2 · Advanced troubleshooting",
-        3 => "Level 3 · System architect or external support",
+        3 => "Level 3 · Expert support",
         _ => $"Level {level}",
     };
 
