@@ -49,14 +49,15 @@ public sealed class BrowserApp : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh browser profile (no cookies) in light mode at a desktop size.</summary>
-    public async Task<IPage> NewPageAsync()
+    /// <summary>A fresh browser profile (no cookies) in light mode at a desktop size, optionally in another time zone than the machine's.</summary>
+    public async Task<IPage> NewPageAsync(string? timeZone = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = App.BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1440, Height = 1000 },
             ColorScheme = ColorScheme.Light,
+            TimezoneId = timeZone,
         });
         context.SetDefaultTimeout(15_000);
         return await context.NewPageAsync();

@@ -2,6 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using OrchestrationMaint.Core.Backups;
 using OrchestrationMaint.Core.Queue;
 using OrchestrationMaint.Core.Records;
+using OrchestrationMaint.Core.Records.Contacts;
+using OrchestrationMaint.Core.Records.Incidents;
 using OrchestrationMaint.Core.Scheduling;
 
 namespace OrchestrationMaint.Core.Persistence;
@@ -23,6 +25,14 @@ public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> 
     public DbSet<Schedule> Schedules => Set<Schedule>();
 
     public DbSet<BackupRecord> Backups => Set<BackupRecord>();
+
+    public DbSet<EscalationContact> Contacts => Set<EscalationContact>();
+
+    public DbSet<Incident> Incidents => Set<Incident>();
+
+    public DbSet<IncidentStep> IncidentSteps => Set<IncidentStep>();
+
+    public DbSet<IncidentEvent> IncidentEvents => Set<IncidentEvent>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -93,6 +103,8 @@ public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> 
             schedule.Property(s => s.Arguments).HasMaxLength(8000);
             schedule.HasIndex(s => s.Name).IsUnique();
         });
+        ContactModel.Configure(modelBuilder);
+        IncidentModel.Configure(modelBuilder);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
