@@ -11,6 +11,8 @@ using OrchestrationMaint.Core.Metrics;
 using OrchestrationMaint.Core.Persistence;
 using OrchestrationMaint.Core.Queue;
 using OrchestrationMaint.Core.Records;
+using OrchestrationMaint.Core.Records.Contacts;
+using OrchestrationMaint.Core.Records.Incidents;
 using OrchestrationMaint.Core.Scheduling;
 using OrchestrationMaint.Core.Tasks;
 using OrchestrationMaint.Core.Tasks.Backups;
@@ -131,6 +133,10 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<MaintenanceRecorder>();
         services.AddSingleton<TaskQueue>();
         services.AddHostedService(provider => provider.GetRequiredService<TaskQueue>());
+        services.AddSingleton<ContactBook>();
+        services.AddSingleton<IncidentService>();
+        // After the queue: it marks the runs a stop interrupted before the tracker catches up on them.
+        services.AddHostedService<IncidentRunTracker>();
         services.AddSingleton<ScheduleStore>();
         services.AddSingleton<Scheduler>();
         services.AddHostedService(provider => provider.GetRequiredService<Scheduler>());

@@ -1,5 +1,6 @@
 using OrchestrationMaint.Core.Metrics;
 using OrchestrationMaint.Core.Queue;
+using OrchestrationMaint.Core.Records.Incidents;
 
 namespace OrchestrationMaint.Web;
 
@@ -15,6 +16,9 @@ public static class AppUrls
     public const string RunRoute = "/runs/{Id:long}";
     public const string Schedules = "/schedules";
     public const string Backups = "/backups";
+    public const string Contacts = "/contacts";
+    public const string Incidents = "/incidents";
+    public const string IncidentRoute = "/incidents/{Id:long}";
     public const string Error = "/error";
     public const string NotFound = "/not-found";
     public const string HealthLive = "/health/live";
@@ -64,6 +68,12 @@ public static class AppUrls
 
     public static string Run(long id) => $"{Runs}/{id}";
 
+    public static string Incident(long id) => $"{Incidents}/{id}";
+
+    /// <summary>The incident history with its filters in the URL; dates are days in the operator's time zone.</summary>
+    public static string IncidentsFiltered(IncidentType? type = null, IncidentSeverity? severity = null, DateOnly? from = null, DateOnly? to = null, string? status = null) =>
+        WithQuery(Incidents, ("type", type?.ToString()), ("severity", severity?.ToString()), ("from", Day(from)), ("to", Day(to)), ("status", status));
+
     /// <summary>The run list with its filters in the URL, so a view can be linked and bookmarked.</summary>
     public static string RunsFiltered(RunState? state = null, string? task = null, string? requestedBy = null, DateOnly? from = null, DateOnly? to = null)
     {
@@ -82,5 +92,13 @@ public static class AppUrls
         Add("from", from?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         Add("to", to?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         return query.Count == 0 ? Runs : $"{Runs}?{string.Join('&', query)}";
+    }
+
+    private static string? Day(DateOnly? day) => day?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string WithQuery(string path, params (string Name, string? Value)[] parameters)
+    {
+        var query = string.Join('&', parameters.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}"));
+        return query.Length == 0 ? path : $"{path}?{query}";
     }
 }

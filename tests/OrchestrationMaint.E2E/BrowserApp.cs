@@ -49,12 +49,12 @@ public sealed class BrowserApp : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh browser profile signed in as the test Admin, in light mode at a desktop size.</summary>
-    public async Task<IPage> NewPageAsync()
+    /// <summary>A fresh browser profile signed in as the test Admin, in light mode at a desktop size, optionally in another time zone than the machine's.</summary>
+    public async Task<IPage> NewPageAsync(string? timeZone = null)
     {
         // Signed in once per app; later profiles start from that cookie.
         _adminState ??= await SignInStateAsync(TestApp.AdminUser, TestApp.AdminPassword);
-        return await NewContextPageAsync(_adminState);
+        return await NewContextPageAsync(_adminState, timeZone);
     }
 
     /// <summary>A fresh browser profile signed in as this user.</summary>
@@ -84,7 +84,7 @@ public sealed class BrowserApp : IAsyncLifetime
         return state;
     }
 
-    private async Task<IPage> NewContextPageAsync(string? storageState)
+    private async Task<IPage> NewContextPageAsync(string? storageState, string? timeZone = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -92,6 +92,7 @@ public sealed class BrowserApp : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = 1440, Height = 1000 },
             ColorScheme = ColorScheme.Light,
             StorageState = storageState,
+            TimezoneId = timeZone,
         });
         context.SetDefaultTimeout(15_000);
         return await context.NewPageAsync();

@@ -20,3 +20,8 @@ window.orchestrationMaint.followOutput = function (element) {
 window.orchestrationMaint.scrollIfPinned = function (element) {
   if (element && element.dataset.pinned !== "false") { element.scrollTop = element.scrollHeight; }
 };
+
+// The browser's IANA time zone ("Europe/Berlin"): stored UTC times are shown in it.
+window.orchestrationMaint.timeZone = function () {
+  try { return Intl.DateTimeFormat().resolvedOptions().timeZone || null; } catch (e) { return null; }
+};

@@ -52,6 +52,21 @@ public sealed class AccessGuard(IDbContextFactory<MaintenanceDbContext> contextF
         }
     }
 
+    /// <summary>
+    /// Runs a change as the actor: refused (and audited) below <paramref name="required"/>; otherwise run with the actor's
+    /// name for the record, and audited with its outcome (<paramref name="failure"/> says why it did not happen, or null).
+    /// </summary>
+    /// <exception cref="AccessDeniedException">The actor may not do it.</exception>
+    public async Task<T> AuditedAsync<T>(Actor actor, Role required, string action, string what, string? target, Func<string, Task<T>> change,
+        Func<T, string?> failure, CancellationToken cancellationToken)
+    {
+        await RequireAsync(actor, required, action, what, target, cancellationToken);
+        var result = await change(actor.Display);
+        var reason = failure(result);
+        await audit.WriteAsync(actor, action, reason is null ? AuditOutcome.Succeeded : AuditOutcome.Failed, target, reason, CancellationToken.None);
+        return result;
+    }
+
     /// <summary>Null when allowed; otherwise the sentence that says why not (nothing is audited: the caller decides).</summary>
     public async Task<string?> RefusalAsync(Actor actor, Role required, string what, CancellationToken cancellationToken)
     {

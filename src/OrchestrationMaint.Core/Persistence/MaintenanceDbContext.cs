@@ -4,6 +4,8 @@ using OrchestrationMaint.Core.Access;
 using OrchestrationMaint.Core.Backups;
 using OrchestrationMaint.Core.Queue;
 using OrchestrationMaint.Core.Records;
+using OrchestrationMaint.Core.Records.Contacts;
+using OrchestrationMaint.Core.Records.Incidents;
 using OrchestrationMaint.Core.Scheduling;
 
 namespace OrchestrationMaint.Core.Persistence;
@@ -30,6 +32,14 @@ public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public DbSet<EscalationContact> Contacts => Set<EscalationContact>();
+
+    public DbSet<Incident> Incidents => Set<Incident>();
+
+    public DbSet<IncidentStep> IncidentSteps => Set<IncidentStep>();
+
+    public DbSet<IncidentEvent> IncidentEvents => Set<IncidentEvent>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -128,6 +138,8 @@ public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> 
             schedule.Property(s => s.Arguments).HasMaxLength(8000);
             schedule.HasIndex(s => s.Name).IsUnique();
         });
+        ContactModel.Configure(builder);
+        IncidentModel.Configure(builder);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
