@@ -9,6 +9,7 @@ using OrchestrationMaint.Core.Metrics;
 using OrchestrationMaint.Core.Persistence;
 using OrchestrationMaint.Core.Queue;
 using OrchestrationMaint.Core.Records;
+using OrchestrationMaint.Core.Records.Checklist;
 using OrchestrationMaint.Core.Scheduling;
 using OrchestrationMaint.Core.Tasks;
 using OrchestrationMaint.Core.Tasks.Backups;
@@ -118,6 +119,7 @@ public static class CoreServiceCollectionExtensions
         services.AddHostedService(provider => provider.GetRequiredService<Scheduler>());
         services.AddSingleton<DemoSimulator>();
         services.AddHostedService(provider => provider.GetRequiredService<DemoSimulator>());
+        services.AddChecklist(configuration);
         return services;
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using OrchestrationMaint.Core.Backups;
 using OrchestrationMaint.Core.Queue;
 using OrchestrationMaint.Core.Records;
+using OrchestrationMaint.Core.Records.Checklist;
 using OrchestrationMaint.Core.Scheduling;
 
 namespace OrchestrationMaint.Core.Persistence;
@@ -23,6 +24,10 @@ public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> 
     public DbSet<Schedule> Schedules => Set<Schedule>();
 
     public DbSet<BackupRecord> Backups => Set<BackupRecord>();
+
+    public DbSet<ChecklistItem> ChecklistItems => Set<ChecklistItem>();
+
+    public DbSet<ChecklistTick> ChecklistTicks => Set<ChecklistTick>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -93,6 +98,7 @@ public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> 
             schedule.Property(s => s.Arguments).HasMaxLength(8000);
             schedule.HasIndex(s => s.Name).IsUnique();
         });
+        ChecklistModel.Configure(modelBuilder);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
