@@ -15,6 +15,7 @@ public static class AppUrls
     public const string RunRoute = "/runs/{Id:long}";
     public const string Schedules = "/schedules";
     public const string Backups = "/backups";
+    public const string Checklist = "/checklist";
     public const string Error = "/error";
     public const string NotFound = "/not-found";
     public const string HealthLive = "/health/live";
@@ -29,6 +30,9 @@ public static class AppUrls
         $"/?window={window.ToKey()}" + (string.IsNullOrEmpty(operation) ? "" : $"&op={Uri.EscapeDataString(operation)}");
 
     public static string Run(long id) => $"{Runs}/{id}";
+
+    /// <summary>The checklist's compliance history (the current period is <see cref="Checklist"/>).</summary>
+    public const string ChecklistHistory = Checklist + "?view=history";
 
     /// <summary>The run list with its filters in the URL, so a view can be linked and bookmarked.</summary>
     public static string RunsFiltered(RunState? state = null, string? task = null, string? requestedBy = null, DateOnly? from = null, DateOnly? to = null)

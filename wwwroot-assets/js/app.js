@@ -20,3 +20,8 @@ window.orchestrationMaint.followOutput = function (element) {
 window.orchestrationMaint.scrollIfPinned = function (element) {
   if (element && element.dataset.pinned !== "false") { element.scrollTop = element.scrollHeight; }
 };
+
+// The browser's IANA time zone, so the server can show stored UTC times as the operator's clock reads.
+window.orchestrationMaint.timeZone = function () {
+  try { return Intl.DateTimeFormat().resolvedOptions().timeZone || null; } catch (e) { return null; }
+};

@@ -46,6 +46,7 @@ public static class OrchestrationMaintApp
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddScoped<CircuitRuns>();
+        builder.Services.AddScoped<BrowserTimeZone>();
         builder.Services.AddSingleton<PrometheusExporter>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals);
         builder.Services.AddHealthChecks()

@@ -257,6 +257,41 @@ public sealed class ChecklistStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Board_TicksStoredNewestFirst_LastDoneIsTheNewestTickNotTheNewestRow()
+    {
+        var item = await AddAsync("Verify system health");
+        await using (var db = _database.CreateDbContext())
+        {
+            foreach (var daysBack in new[] { 2, 5, 9 })
+            {
+                var at = SundayMorning.AddDays(-daysBack);
+                db.ChecklistTicks.Add(new ChecklistTick { ItemId = item.Id, PeriodKey = $"2026-11-{29 - daysBack:00}", ItemTitle = item.Title, TickedBy = $"{daysBack} days back", TickedAt = at, PeriodStart = at });
+            }
+
+            await db.SaveChangesAsync(Token);
+        }
+
+        Assert.Equal("2 days back", (await RowAsync(item.Id)).LastTick?.TickedBy);
+    }
+
+    [Fact]
+    public async Task Board_RunOfTheItemsTaskQueued_IsShownUntilItFinishes()
+    {
+        var item = await AddAsync("Verify system health", task: "health-check");
+        var queued = await AddRunAsync("health-check", RunState.Queued, SundayMorning);
+        await AddRunAsync("backup-verify", RunState.Running, SundayMorning);
+
+        Assert.Equal(queued, (await RowAsync(item.Id)).ActiveRun?.Id);
+        await using (var db = _database.CreateDbContext())
+        {
+            await db.Runs.Where(r => r.Id == queued).ExecuteUpdateAsync(u => u.SetProperty(r => r.State, RunState.Succeeded), Token);
+        }
+
+        var row = await RowAsync(item.Id);
+        Assert.Equal((null, queued), (row.ActiveRun?.Id, row.SuggestedRun?.Id));
+    }
+
+    [Fact]
     public async Task Save_BadInput_GetsAMessageEachAndNothingIsStored()
     {
         await AddAsync("Verify system health");

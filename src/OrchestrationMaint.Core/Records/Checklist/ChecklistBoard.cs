@@ -21,6 +21,7 @@ public enum ChecklistState
 /// <param name="PreviousMissed">The previous period applied to the item and ended without a tick.</param>
 /// <param name="LastTick">The newest live tick of any period, for "last done …".</param>
 /// <param name="SuggestedRun">A run of the item's task that succeeded in the current period, while the item is not done: one click ticks it.</param>
+/// <param name="ActiveRun">A run of the item's task queued or running now.</param>
 public sealed record ChecklistRow(
     ChecklistItem Item,
     ChecklistPeriod Period,
@@ -29,7 +30,8 @@ public sealed record ChecklistRow(
     ChecklistTick? Tick,
     bool PreviousMissed,
     ChecklistTick? LastTick,
-    TaskRun? SuggestedRun)
+    TaskRun? SuggestedRun,
+    TaskRun? ActiveRun = null)
 {
     /// <summary>
     /// The rule, in one place: done when ticked for the current period; overdue when not, and the previous
@@ -85,9 +87,17 @@ public sealed class ChecklistQueries(IDbContextFactory<MaintenanceDbContext> con
         var ticks = await db.ChecklistTicks.AsNoTracking()
             .Where(t => t.UntickedAt == null && ids.Contains(t.ItemId) && keys.Contains(t.PeriodKey))
             .ToDictionaryAsync(t => (t.ItemId, t.PeriodKey), cancellationToken);
-        var lastIds = await db.ChecklistTicks.Where(t => t.UntickedAt == null && ids.Contains(t.ItemId))
-            .GroupBy(t => t.ItemId).Select(g => g.Max(t => t.Id)).ToListAsync(cancellationToken);
-        var last = await db.ChecklistTicks.AsNoTracking().Where(t => lastIds.Contains(t.Id)).ToDictionaryAsync(t => t.ItemId, cancellationToken);
+        // The newest tick by when it was made, not by id: ticks are not always stored in the order they happened.
+        var last = await db.ChecklistTicks.AsNoTracking()
+            .Where(t => ids.Contains(t.ItemId) && t.Id == db.ChecklistTicks
+                .Where(x => x.ItemId == t.ItemId && x.UntickedAt == null).OrderByDescending(x => x.TickedAt).ThenByDescending(x => x.Id).Select(x => x.Id).First())
+            .ToDictionaryAsync(t => t.ItemId, cancellationToken);
+
+        var taskKeys = items.Select(i => i.TaskKey).OfType<string>().Distinct().ToList();
+        var active = (await db.Runs.AsNoTracking()
+                .Where(r => taskKeys.Contains(r.TaskKey) && (r.State == RunState.Queued || r.State == RunState.Running))
+                .OrderBy(r => r.Id).ToListAsync(cancellationToken))
+            .GroupBy(r => r.TaskKey).ToDictionary(g => g.Key, g => g.First());
 
         var rows = new List<ChecklistRow>(items.Count);
         var suggestions = new Dictionary<(string, ChecklistCadence), TaskRun?>();
@@ -111,7 +121,8 @@ public sealed class ChecklistQueries(IDbContextFactory<MaintenanceDbContext> con
             }
 
             rows.Add(new ChecklistRow(item, period, calendar.End(period), ChecklistRow.StateOf(tick is not null, previousApplied, previousTicked),
-                tick, previousApplied && !previousTicked, last.GetValueOrDefault(item.Id), suggested));
+                tick, previousApplied && !previousTicked, last.GetValueOrDefault(item.Id), suggested,
+                item.TaskKey is { } key ? active.GetValueOrDefault(key) : null));
         }
 
         return new ChecklistBoard(rows, now, calendar.Zone);

@@ -44,22 +44,7 @@ public sealed class ChecklistStore(
 
     public IReadOnlyList<string> Validate(ChecklistItemDraft draft)
     {
-        var errors = new List<string>();
-        var title = draft.Title?.Trim() ?? "";
-        if (title.Length == 0)
-        {
-            errors.Add("Give the item a name.");
-        }
-        else if (title.Length > ChecklistItem.TitleMax)
-        {
-            errors.Add($"The name is {title.Length} characters long; keep it to {ChecklistItem.TitleMax}.");
-        }
-
-        if ((draft.Guidance?.Trim().Length ?? 0) is var guidance && guidance > ChecklistItem.GuidanceMax)
-        {
-            errors.Add($"The guidance is {guidance} characters long; keep it to {ChecklistItem.GuidanceMax}.");
-        }
-
+        var errors = new List<string?> { TitleError(draft.Title), GuidanceError(draft.Guidance) };
         if (!Enum.IsDefined(draft.Cadence))
         {
             errors.Add("Choose how often the item is due: daily, weekly, monthly or quarterly.");
@@ -75,13 +60,18 @@ public sealed class ChecklistStore(
             errors.Add("Auto-tick needs a task: choose the task whose successful run shows the item is done.");
         }
 
-        return errors;
+        return [.. errors.OfType<string>()];
     }
 
-    public static string? ValidateNote(string? note) =>
-        (note?.Trim().Length ?? 0) is var length && length > ChecklistTick.NoteMax
-            ? $"The note is {length} characters long; keep it to {ChecklistTick.NoteMax}."
-            : null;
+    public static string? TitleError(string? title) =>
+        string.IsNullOrWhiteSpace(title) ? "Give the item a name." : TooLong("name", title, ChecklistItem.TitleMax);
+
+    public static string? GuidanceError(string? guidance) => TooLong("guidance", guidance, ChecklistItem.GuidanceMax);
+
+    public static string? NoteError(string? note) => TooLong("note", note, ChecklistTick.NoteMax);
+
+    private static string? TooLong(string what, string? text, int max) =>
+        (text?.Trim().Length ?? 0) is var length && length > max ? $"The {what} is {length} characters long; keep it to {max}." : null;
 
     /// <summary>Adds (<paramref name="id"/> null) or edits an item. An edit must name the <paramref name="version"/> it started from.</summary>
     public async Task<ItemResult> SaveItemAsync(long? id, int version, ChecklistItemDraft draft, string by, CancellationToken cancellationToken)
@@ -219,7 +209,7 @@ public sealed class ChecklistStore(
         var period = calendar.At(item.Cadence, now);
         var start = calendar.Start(period);
         var errors = new List<string>();
-        if (ValidateNote(request.Note) is { } noteError)
+        if (NoteError(request.Note) is { } noteError)
         {
             errors.Add(noteError);
         }
