@@ -251,6 +251,8 @@ namespace OrchestrationMaint.Migrations
 
                     b.HasIndex("TaskKey", "Id");
 
+                    b.HasIndex("TaskKey", "State", "FinishedAt");
+
                     b.ToTable("Runs", (string)null);
                 });
 

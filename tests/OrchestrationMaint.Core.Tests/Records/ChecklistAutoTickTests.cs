@@ -162,6 +162,25 @@ public sealed class ChecklistAutoTickTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ticker_MidnightInTheChecklistZone_TellsThePagesThatANewPeriodBegan()
+    {
+        // One second before midnight in Berlin; the ticker sleeps until then (at least a second) and looks again.
+        var clock = new Scheduling.ManualClock(new DateTimeOffset(2026, 11, 29, 22, 59, 59, TimeSpan.Zero));
+        var calendar = new ChecklistCalendar(Options.Create(new ChecklistOptions { TimeZone = "Europe/Berlin" }), clock);
+        var store = new ChecklistStore(_queue.Database, new TaskCatalog(_queue.Tasks), calendar, NullLogger<ChecklistStore>.Instance);
+        var ticker = new ChecklistAutoTicker(store, _queue.Queue, calendar, clock, NullLogger<ChecklistAutoTicker>.Instance);
+        _tickers.Add(ticker);
+        var newDay = new TaskCompletionSource();
+        using var subscription = store.Subscribe(() => newDay.TrySetResult());
+        await ticker.StartAsync(Token);
+
+        clock.Now = new DateTimeOffset(2026, 11, 29, 23, 0, 1, TimeSpan.Zero);
+
+        await newDay.Task.WaitAsync(TimeSpan.FromSeconds(5), Token);
+        Assert.Equal("2026-W49", calendar.Current(ChecklistCadence.Weekly).Key);
+    }
+
+    [Fact]
     public async Task TurningAutoTickOn_AfterTheTaskSucceeded_TicksAtOnce()
     {
         var item = await AddAsync("Health probe", "health-check", autoTick: false);

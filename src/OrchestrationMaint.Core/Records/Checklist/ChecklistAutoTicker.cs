@@ -19,6 +19,7 @@ public sealed class ChecklistAutoTicker(
 {
     private readonly Channel<long> _succeeded = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
     private IDisposable? _subscription;
+    private ChecklistPeriod _day;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -36,12 +37,13 @@ public sealed class ChecklistAutoTicker(
             logger.LogInformation("Auto-ticked {Count} checklist item(s) for runs that succeeded while the app was not listening", caught);
         }
 
+        // Read here, not in ExecuteAsync (which runs on the thread pool), so a midnight just after start-up is not missed.
+        _day = calendar.Current(ChecklistCadence.Daily);
         await base.StartAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var day = calendar.Current(ChecklistCadence.Daily);
         Task<bool>? waiting = null;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -54,7 +56,7 @@ public sealed class ChecklistAutoTicker(
 
                 // Wake for the next run, or at the next midnight (re-checked hourly, should the clock or zone data change).
                 waiting ??= _succeeded.Reader.WaitToReadAsync(stoppingToken).AsTask();
-                var untilTomorrow = calendar.End(day) - clock.GetUtcNow();
+                var untilTomorrow = calendar.End(_day) - clock.GetUtcNow();
                 using var sleep = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 var delay = Task.Delay(TimeSpan.FromTicks(Math.Clamp(untilTomorrow.Ticks, TimeSpan.TicksPerSecond, TimeSpan.TicksPerHour)), clock, sleep.Token);
                 if (await Task.WhenAny(waiting, delay) == waiting)
@@ -64,9 +66,9 @@ public sealed class ChecklistAutoTicker(
                 }
 
                 await sleep.CancelAsync();
-                if (calendar.Current(ChecklistCadence.Daily) is var today && today != day)
+                if (calendar.Current(ChecklistCadence.Daily) is var today && today != _day)
                 {
-                    day = today;
+                    _day = today;
                     store.NotifyChanged();
                 }
             }

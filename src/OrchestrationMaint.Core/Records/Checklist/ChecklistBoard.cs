@@ -87,11 +87,13 @@ public sealed class ChecklistQueries(IDbContextFactory<MaintenanceDbContext> con
         var ticks = await db.ChecklistTicks.AsNoTracking()
             .Where(t => t.UntickedAt == null && ids.Contains(t.ItemId) && keys.Contains(t.PeriodKey))
             .ToDictionaryAsync(t => (t.ItemId, t.PeriodKey), cancellationToken);
-        // The newest tick by when it was made, not by id: ticks are not always stored in the order they happened.
-        var last = await db.ChecklistTicks.AsNoTracking()
-            .Where(t => ids.Contains(t.ItemId) && t.Id == db.ChecklistTicks
-                .Where(x => x.ItemId == t.ItemId && x.UntickedAt == null).OrderByDescending(x => x.TickedAt).ThenByDescending(x => x.Id).Select(x => x.Id).First())
-            .ToDictionaryAsync(t => t.ItemId, cancellationToken);
+        // Each item's newest tick by when it was made (not by id: ticks are not always stored in the order they
+        // happened): one index seek per item on (ItemId, TickedAt).
+        var lastIds = await db.ChecklistItems.Where(i => ids.Contains(i.Id))
+            .Select(i => db.ChecklistTicks.Where(t => t.ItemId == i.Id && t.UntickedAt == null)
+                .OrderByDescending(t => t.TickedAt).ThenByDescending(t => t.Id).Select(t => (long?)t.Id).FirstOrDefault())
+            .ToListAsync(cancellationToken);
+        var last = await db.ChecklistTicks.AsNoTracking().Where(t => lastIds.Contains(t.Id)).ToDictionaryAsync(t => t.ItemId, cancellationToken);
 
         var taskKeys = items.Select(i => i.TaskKey).OfType<string>().Distinct().ToList();
         var active = (await db.Runs.AsNoTracking()

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using OrchestrationMaint.Core.Queue;
 using OrchestrationMaint.Core.Records;
 
 namespace OrchestrationMaint.Core.Records.Checklist;
@@ -42,5 +43,7 @@ public static class ChecklistModel
             tick.HasIndex(t => new { t.ItemId, t.TickedAt });
             tick.HasIndex(t => t.RunId);
         });
+        // "The newest run of a task that succeeded in this period" (the one-click tick, auto-tick's catch-up) is an index seek.
+        modelBuilder.Entity<TaskRun>().HasIndex(r => new { r.TaskKey, r.State, r.FinishedAt });
     }
 }

@@ -77,6 +77,11 @@ namespace OrchestrationMaint.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Runs_TaskKey_State_FinishedAt",
+                table: "Runs",
+                columns: new[] { "TaskKey", "State", "FinishedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ChecklistItems_RetiredAt_SortOrder",
                 table: "ChecklistItems",
                 columns: new[] { "RetiredAt", "SortOrder" });
@@ -118,6 +123,10 @@ namespace OrchestrationMaint.Migrations
 
             migrationBuilder.DropTable(
                 name: "ChecklistItems");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Runs_TaskKey_State_FinishedAt",
+                table: "Runs");
         }
     }
 }

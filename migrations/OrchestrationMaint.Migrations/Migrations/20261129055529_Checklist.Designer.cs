@@ -10,7 +10,7 @@ using OrchestrationMaint.Core.Persistence;
 namespace OrchestrationMaint.Migrations
 {
     [DbContext(typeof(MaintenanceDbContext))]
-    [Migration("20261129050341_Checklist")]
+    [Migration("20261129055529_Checklist")]
     partial class Checklist
     {
         /// <inheritdoc />
@@ -253,6 +253,8 @@ namespace OrchestrationMaint.Migrations
                     b.HasIndex("State", "Id");
 
                     b.HasIndex("TaskKey", "Id");
+
+                    b.HasIndex("TaskKey", "State", "FinishedAt");
 
                     b.ToTable("Runs", (string)null);
                 });
