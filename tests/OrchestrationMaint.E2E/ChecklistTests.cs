@@ -67,6 +67,7 @@ public sealed class ChecklistTests : IAsyncLifetime
         await Expect(dialog).ToContainTextAsync("The note is 1001 characters long; keep it to 1000.");
         await dialog.GetByTestId("confirm-tick").ClickAsync();
         await Expect(dialog.GetByTestId("tick-error")).ToContainTextAsync("The note is 1001 characters long; keep it to 1000.");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserApp.ScreenshotDirectory, "checklist-tick-dialog.png") });
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
         await Expect(Row(page, "verify-system-health")).ToHaveAttributeAsync("data-state", "Open");
 
@@ -151,14 +152,27 @@ public sealed class ChecklistTests : IAsyncLifetime
         await Expect(dialog.GetByTestId("item-error")).ToContainTextAsync("Give the item a name.");
         await dialog.GetByLabel("Name").FillAsync(new string('x', 201));
         await Expect(dialog).ToContainTextAsync("The name is 201 characters long; keep it to 200.");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserApp.ScreenshotDirectory, "checklist-item-dialog.png") });
         await dialog.GetByLabel("Name").FillAsync("Rotate the on-call phone");
         await dialog.GetByTestId("save-item").ClickAsync();
         await Expect(dialog).ToBeHiddenAsync();
-        var row = page.Locator("[data-testid=checklist-group][data-cadence=Weekly] [data-testid=checklist-row]", new() { HasText = "Rotate the on-call phone" });
+        ILocator row = page.Locator("[data-testid=checklist-group][data-cadence=Weekly] [data-testid=checklist-row]", new() { HasText = "Rotate the on-call phone" });
         await Expect(row).ToHaveAttributeAsync("data-state", "Open");
         await row.GetByTestId("tick").ClickAsync();
         await page.GetByRole(AriaRole.Dialog).GetByTestId("confirm-tick").ClickAsync();
         await Expect(row).ToHaveAttributeAsync("data-state", "Done");
+
+        // A rename keeps the tick as it was made.
+        await row.GetByTestId("item-menu").ClickAsync();
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "Edit" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByLabel("Name").FillAsync("Rotate and test the on-call phone");
+        await page.GetByRole(AriaRole.Dialog).GetByTestId("save-item").ClickAsync();
+        row = page.Locator("[data-testid=checklist-group][data-cadence=Weekly] [data-testid=checklist-row]", new() { HasText = "Rotate and test the on-call phone" });
+        await Expect(row).ToHaveAttributeAsync("data-state", "Done");
+        await row.GetByTestId("item-menu").ClickAsync();
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "Tick log" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Dialog).GetByTestId("item-log")).ToContainTextAsync("as “Rotate the on-call phone”");
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
 
         await row.GetByTestId("item-menu").ClickAsync();
         await page.GetByRole(AriaRole.Menuitem, new() { Name = "Retire" }).ClickAsync();
@@ -166,10 +180,10 @@ public sealed class ChecklistTests : IAsyncLifetime
         await Expect(row).ToHaveCountAsync(0);
 
         await page.GetByTestId("history-view").ClickAsync();
-        var retiredRow = page.Locator("[data-testid=heatmap][data-cadence=Weekly] [data-testid=heatmap-row]", new() { HasText = "Rotate the on-call phone" });
+        var retiredRow = page.Locator("[data-testid=heatmap][data-cadence=Weekly] [data-testid=heatmap-row]", new() { HasText = "Rotate and test the on-call phone" });
         await Expect(retiredRow).ToContainTextAsync("retired");
         await Expect(retiredRow.Locator("[data-testid=heatmap-cell]").Last).ToHaveAttributeAsync("data-mark", "Done");
-        await Expect(page.GetByTestId("retired-items")).ToContainTextAsync("Rotate the on-call phone");
+        await Expect(page.GetByTestId("retired-items")).ToContainTextAsync("Rotate and test the on-call phone");
     }
 
     [Fact]

@@ -104,6 +104,18 @@ public sealed class ChecklistFormsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ItemDialog_RefusalOfTheLastSave_GoesAsSoonAsTheNameChanges()
+    {
+        await ShowAsync(new DialogParameters<ItemDialog>());
+        _dialogs.Find("[data-testid=save-item]").Click();
+        _dialogs.WaitForAssertion(() => Assert.Single(_dialogs.FindAll("[data-testid=item-error]")));
+
+        Field("item-title").Input("Rotate the on-call phone");
+
+        _dialogs.WaitForAssertion(() => Assert.Empty(_dialogs.FindAll("[data-testid=item-error]")));
+    }
+
+    [Fact]
     public async Task ItemDialog_OverLongName_ShowsTheLimitWhileTypingAndOnSave()
     {
         await ShowAsync(new DialogParameters<ItemDialog>());
