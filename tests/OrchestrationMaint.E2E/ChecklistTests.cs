@@ -212,6 +212,11 @@ public sealed class ChecklistTests : IAsyncLifetime
         await Expect(missed).ToHaveAttributeAsync("data-mark", "Missed");
         await Expect(missed.Locator("[role=img]")).ToHaveAttributeAsync("aria-label", new Regex("^Review logs for errors or warnings, .*: missed$"));
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserApp.ScreenshotDirectory, "checklist-history.png"), FullPage = true });
+
+        // The heat map in dark mode: every mark must stay readable.
+        await page.GetByTestId("theme-toggle").ClickAsync();
+        await Expect(page.GetByTestId("app-shell")).ToHaveAttributeAsync("data-theme", "dark");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserApp.ScreenshotDirectory, "checklist-history-dark.png"), FullPage = true });
     }
 
     private IDbContextFactory<MaintenanceDbContext> Factory => _browser.App.Services.GetRequiredService<IDbContextFactory<MaintenanceDbContext>>();
