@@ -4,6 +4,7 @@ using OrchestrationMaint.Core.Queue;
 using OrchestrationMaint.Core.Records;
 using OrchestrationMaint.Core.Records.Contacts;
 using OrchestrationMaint.Core.Records.Incidents;
+using OrchestrationMaint.Core.Records.Checklist;
 using OrchestrationMaint.Core.Scheduling;
 
 namespace OrchestrationMaint.Core.Persistence;
@@ -33,6 +34,9 @@ public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> 
     public DbSet<IncidentStep> IncidentSteps => Set<IncidentStep>();
 
     public DbSet<IncidentEvent> IncidentEvents => Set<IncidentEvent>();
+    public DbSet<ChecklistItem> ChecklistItems => Set<ChecklistItem>();
+
+    public DbSet<ChecklistTick> ChecklistTicks => Set<ChecklistTick>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -105,6 +109,7 @@ public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> 
         });
         ContactModel.Configure(modelBuilder);
         IncidentModel.Configure(modelBuilder);
+        ChecklistModel.Configure(modelBuilder);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
