@@ -13,6 +13,7 @@ using OrchestrationMaint.Core.Queue;
 using OrchestrationMaint.Core.Records;
 using OrchestrationMaint.Core.Records.Contacts;
 using OrchestrationMaint.Core.Records.Incidents;
+using OrchestrationMaint.Core.Records.Checklist;
 using OrchestrationMaint.Core.Scheduling;
 using OrchestrationMaint.Core.Tasks;
 using OrchestrationMaint.Core.Tasks.Backups;
@@ -142,6 +143,7 @@ public static class CoreServiceCollectionExtensions
         services.AddHostedService(provider => provider.GetRequiredService<Scheduler>());
         services.AddSingleton<DemoSimulator>();
         services.AddHostedService(provider => provider.GetRequiredService<DemoSimulator>());
+        services.AddChecklist(configuration);
         return services;
     }
 }

@@ -19,6 +19,7 @@ public static class AppUrls
     public const string Contacts = "/contacts";
     public const string Incidents = "/incidents";
     public const string IncidentRoute = "/incidents/{Id:long}";
+    public const string Checklist = "/checklist";
     public const string Error = "/error";
     public const string NotFound = "/not-found";
     public const string HealthLive = "/health/live";
@@ -73,6 +74,8 @@ public static class AppUrls
     /// <summary>The incident history with its filters in the URL; dates are days in the operator's time zone.</summary>
     public static string IncidentsFiltered(IncidentType? type = null, IncidentSeverity? severity = null, DateOnly? from = null, DateOnly? to = null, string? status = null) =>
         WithQuery(Incidents, ("type", type?.ToString()), ("severity", severity?.ToString()), ("from", Day(from)), ("to", Day(to)), ("status", status));
+    /// <summary>The checklist's compliance history (the current period is <see cref="Checklist"/>).</summary>
+    public const string ChecklistHistory = Checklist + "?view=history";
 
     /// <summary>The run list with its filters in the URL, so a view can be linked and bookmarked.</summary>
     public static string RunsFiltered(RunState? state = null, string? task = null, string? requestedBy = null, DateOnly? from = null, DateOnly? to = null)

@@ -6,6 +6,7 @@ using OrchestrationMaint.Core.Queue;
 using OrchestrationMaint.Core.Records;
 using OrchestrationMaint.Core.Records.Contacts;
 using OrchestrationMaint.Core.Records.Incidents;
+using OrchestrationMaint.Core.Records.Checklist;
 using OrchestrationMaint.Core.Scheduling;
 
 namespace OrchestrationMaint.Core.Persistence;
@@ -40,6 +41,9 @@ public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> 
     public DbSet<IncidentStep> IncidentSteps => Set<IncidentStep>();
 
     public DbSet<IncidentEvent> IncidentEvents => Set<IncidentEvent>();
+    public DbSet<ChecklistItem> ChecklistItems => Set<ChecklistItem>();
+
+    public DbSet<ChecklistTick> ChecklistTicks => Set<ChecklistTick>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -140,6 +144,7 @@ public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> 
         });
         ContactModel.Configure(builder);
         IncidentModel.Configure(builder);
+        ChecklistModel.Configure(builder);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

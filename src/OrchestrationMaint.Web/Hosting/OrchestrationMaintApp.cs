@@ -64,6 +64,7 @@ public static class OrchestrationMaintApp
         builder.Services.AddMudServices();
         builder.Services.AddScoped<CircuitRuns>();
         builder.Services.AddScoped<BrowserTime>();
+        builder.Services.AddScoped<BrowserTimeZone>();
         builder.Services.AddSingleton<PrometheusExporter>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals);
         builder.Services.AddHealthChecks()
