@@ -28,6 +28,9 @@ public static class SafeArchive
     /// <summary>What one entry adds to an archive beyond its content (PAX header, header, padding), for the free-space estimate.</summary>
     private const long EntryOverhead = 2048;
 
+    /// <summary>What one entry adds to the manifest written at the end of a new archive (path, mode, size, SHA-256, in indented JSON).</summary>
+    private const long ManifestBytesPerEntry = 512;
+
     /// <summary>
     /// Writes <paramref name="finalPath"/> (a .tar.gz, PAX format, gzip at the fastest level: measured
     /// against the optimal level in tests/perf/compare-backups-with-tar.sh) from the given top-level
@@ -71,7 +74,7 @@ public static class SafeArchive
         return WithRetries(() =>
         {
             var plan = SourcePlan.Scan(Path.GetFullPath(root), directories, limits);
-            CheckFreeSpace(folder, plan.Bytes + (plan.Items.Count * EntryOverhead), new DriveInfo(folder).AvailableFreeSpace, "the backup");
+            CheckFreeSpace(folder, plan.Bytes + (plan.Items.Count * (EntryOverhead + ManifestBytesPerEntry)), new DriveInfo(folder).AvailableFreeSpace, "the backup");
             var temp = Path.Combine(folder, $".{Path.GetFileName(final)}.{Guid.NewGuid():N}.partial");
             try
             {
