@@ -54,6 +54,7 @@ public sealed class BackupsTests : IAsyncLifetime
         await Expect(dialog.GetByTestId("restore-diff").First).ToBeVisibleAsync();
         await Expect(dialog.GetByTestId("start-restore")).ToBeDisabledAsync();
         await dialog.GetByLabel($"Type {name} to confirm").FillAsync(name!);
+        await Expect(dialog.GetByTestId("start-restore")).ToBeEnabledAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserApp.ScreenshotDirectory, "restore-dialog.png") });
         await dialog.GetByTestId("start-restore").ClickAsync();
 
