@@ -54,6 +54,7 @@ public sealed class BackupsTests : IAsyncLifetime
         await Expect(dialog.GetByTestId("restore-diff").First).ToBeVisibleAsync();
         await Expect(dialog.GetByTestId("start-restore")).ToBeDisabledAsync();
         await dialog.GetByLabel($"Type {name} to confirm").FillAsync(name!);
+        await Expect(dialog.GetByTestId("start-restore")).ToBeEnabledAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserApp.ScreenshotDirectory, "restore-dialog.png") });
         await dialog.GetByTestId("start-restore").ClickAsync();
 
@@ -63,5 +64,38 @@ public sealed class BackupsTests : IAsyncLifetime
         await page.GotoAsync("/backups");
         await Expect(page.Locator("[data-testid=backup-row][data-safety=true][data-status=Verified]")).ToHaveCountAsync(1);
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserApp.ScreenshotDirectory, "backups-after-restore.png"), FullPage = true });
+    }
+
+    /// <summary>
+    /// The seed's same-day "tar -czf backup_$(date +%Y%m%d).tar.gz" overwrites the hand-made backup while the
+    /// operator reads its restore dialog: the restore refuses rather than restore bytes nobody reviewed.
+    /// </summary>
+    [Fact]
+    public async Task Backups_HandMadeArchiveOverwrittenWhileTheDialogIsOpen_TheRestoreIsRefused()
+    {
+        var root = Path.Combine(_browser.App.DataDirectory, "demo", "target");
+        var name = Path.GetFileName(Directory.GetFiles(root, "backup_*.tar.gz").Single());
+        var changed = (await File.ReadAllTextAsync(ConfigFile, TestContext.Current.CancellationToken)).Replace("\"", "'", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(ConfigFile, changed, TestContext.Current.CancellationToken);
+        var page = await _browser.NewPageAsync();
+        await page.GotoAsync("/backups");
+        await BrowserApp.WaitUntilInteractiveAsync(page);
+
+        await page.Locator("tr", new() { Has = page.Locator($"[data-testid=backup-row][data-name='{name}']") }).GetByTestId("restore-backup").ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await Expect(dialog.Locator("[data-testid=restore-change][data-kind=Changed]")).ToContainTextAsync("config/distribution.json", new() { Timeout = 30_000 });
+        using (var tar = System.Diagnostics.Process.Start("tar", ["-czf", Path.Combine(root, name), "-C", root, "scripts/", "modules/", "config/"]))
+        {
+            await tar.WaitForExitAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(0, tar.ExitCode);
+        }
+
+        await dialog.GetByLabel($"Type {name} to confirm").FillAsync(name);
+        await dialog.GetByTestId("start-restore").ClickAsync();
+
+        await Expect(page.GetByTestId("run-header")).ToHaveAttributeAsync("data-state", "Failed", new() { Timeout = 60_000 });
+        await Expect(page.GetByTestId("run-summary")).ToContainTextAsync($"Refused: {name} changed after you reviewed it: review the changes again. Nothing was changed.");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserApp.ScreenshotDirectory, "restore-refused-backup-changed.png"), FullPage = true });
+        Assert.Equal(changed, await File.ReadAllTextAsync(ConfigFile, TestContext.Current.CancellationToken));
     }
 }

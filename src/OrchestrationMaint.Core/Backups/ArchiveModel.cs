@@ -28,6 +28,14 @@ public sealed record ArchiveEntry(string Path, ArchiveEntryKind Kind, long Size,
 /// <param name="MissingDirectories">Requested top-level directories that did not exist and were skipped.</param>
 public sealed record ArchiveCreated(string Path, string Sha256, long SizeBytes, IReadOnlyList<ArchiveEntry> Entries, IReadOnlyList<string> MissingDirectories);
 
+/// <summary>What reading a whole backup (archive or snapshot directory) found, every check passed.</summary>
+/// <param name="Entries">Every entry but the manifest, in the backup's order.</param>
+/// <param name="EmbeddedManifest">The entries of the manifest the backup carries inside it (<see cref="BackupManifest"/>), already checked against <paramref name="Entries"/>; null without one.</param>
+/// <param name="NewerManifestVersion">The backup carries a manifest of a newer format than this version reads; it was left unused.</param>
+/// <param name="Fingerprint">The identity of exactly the bytes read (<see cref="BackupFingerprint"/>).</param>
+/// <param name="ArchiveSha256">SHA-256 of the archive file as read; null for a snapshot directory.</param>
+public sealed record BackupContents(IReadOnlyList<ArchiveEntry> Entries, IReadOnlyList<ArchiveEntry>? EmbeddedManifest, int? NewerManifestVersion, string Fingerprint, string? ArchiveSha256);
+
 /// <summary>
 /// An archive (or, for <see cref="SafeArchive.Create"/>, a source tree) that breaks the safety policy.
 /// The message is one sentence naming the problem and the entry, and saying that nothing was written.

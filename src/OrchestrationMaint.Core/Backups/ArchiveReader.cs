@@ -20,7 +20,9 @@ internal static class ArchiveReader
     /// <summary>GNU tar pads to 10 KiB records; a little more is tolerated, a lot is something hidden.</summary>
     private const long MaxEndPadding = 1L << 20;
 
-    public static IReadOnlyList<ArchiveEntry> Read(Stream file, ArchiveLimits limits, IReadOnlyList<ArchiveEntry>? expected, StagingWriter? writer, CancellationToken ct)
+    /// <returns>The entries (the manifest entry aside), and the manifest the archive carries inside it (see <see cref="BackupManifest"/>), if any.</returns>
+    public static (IReadOnlyList<ArchiveEntry> Entries, IReadOnlyList<ArchiveEntry>? Embedded, int? NewerManifestVersion) Read(
+        Stream file, ArchiveLimits limits, IReadOnlyList<ArchiveEntry>? expected, StagingWriter? writer, CancellationToken ct)
     {
         using var gzip = new GzipMemberStream(file, limits.MaxCompressionRatio);
         var expectedByPath = expected?.ToDictionary(e => e.Path, StringComparer.Ordinal);
@@ -28,6 +30,7 @@ internal static class ArchiveReader
         var seen = new HashSet<string>(StringComparer.Ordinal);
         long total = 0;
         var count = 0;
+        MemoryStream? manifest = null;
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 17);
         try
         {
@@ -56,8 +59,15 @@ internal static class ArchiveReader
                     throw new UnsafeArchiveException($"entry '{header.Path}' appears twice in the archive");
                 }
 
+                if (header.Path == BackupManifest.FileName)
+                {
+                    // Kept in memory, checked at the end, never written: the manifest is not part of what is restored.
+                    manifest = ReadManifest(raw, header, buffer, ct);
+                    continue;
+                }
+
                 var write = writer is not null && Admit(header, expectedByPath, writer);
-                var entry = header.Kind == ArchiveEntryKind.File ? header with { Sha256 = CopyData(raw, header, write ? writer : null, buffer, ct) } : header;
+                var entry = header.Kind == ArchiveEntryKind.File ? header with { Sha256 = CopyData(raw, header, write ? writer : null, null, buffer, ct) } : header;
                 if (write && entry.Kind == ArchiveEntryKind.Directory)
                 {
                     writer!.Directory(entry.Path, entry.Mode);
@@ -79,12 +89,37 @@ internal static class ArchiveReader
         }
 
         CheckTree(entries);
-        if (expectedByPath is not null)
+        var (embedded, newer) = manifest is null ? (null, null)
+            : BackupManifest.ReadEmbedded(manifest.GetBuffer().AsSpan(0, (int)manifest.Length), BackupKind.SystemState, expected);
+        if (embedded is not null)
         {
-            CheckManifest(entries, expectedByPath);
+            CheckManifest(entries, embedded.ToDictionary(e => e.Path, StringComparer.Ordinal), "the manifest inside the archive");
         }
 
-        return entries;
+        if (expectedByPath is not null)
+        {
+            CheckManifest(entries, expectedByPath, "the expected manifest");
+        }
+
+        return (entries, embedded, newer);
+    }
+
+    private static MemoryStream ReadManifest(TarEntry raw, ArchiveEntry header, byte[] buffer, CancellationToken ct)
+    {
+        if (header.Kind != ArchiveEntryKind.File)
+        {
+            throw new UnsafeArchiveException($"entry '{header.Path}' has the name reserved for the backup's manifest but is a {header.Kind.ToString().ToLowerInvariant()}");
+        }
+
+        if (header.Size > BackupManifest.MaxBytes)
+        {
+            throw new UnsafeArchiveException(string.Create(CultureInfo.InvariantCulture,
+                $"the manifest entry '{header.Path}' declares {header.Size:N0} bytes, more than the {BackupManifest.MaxBytes:N0} a manifest may take"));
+        }
+
+        var content = new MemoryStream((int)header.Size);
+        CopyData(raw, header, null, content, buffer, ct);
+        return content;
     }
 
     /// <summary>
@@ -171,8 +206,8 @@ internal static class ArchiveReader
         return new ArchiveEntry(path, kind, kind == ArchiveEntryKind.File ? raw.Length : 0, raw.Mode, null, kind == ArchiveEntryKind.Symlink ? raw.LinkName : null);
     }
 
-    /// <summary>Reads a file's data (writing it when extracting), checks its length, and returns its SHA-256.</summary>
-    private static string CopyData(TarEntry raw, ArchiveEntry entry, StagingWriter? writer, byte[] buffer, CancellationToken ct)
+    /// <summary>Reads a file's data (writing it when extracting, keeping it in <paramref name="capture"/> when given), checks its length, and returns its SHA-256.</summary>
+    private static string CopyData(TarEntry raw, ArchiveEntry entry, StagingWriter? writer, MemoryStream? capture, byte[] buffer, CancellationToken ct)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var destination = writer?.CreateFile(entry.Path, entry.Size);
@@ -188,6 +223,7 @@ internal static class ArchiveReader
                     {
                         ct.ThrowIfCancellationRequested();
                         sha.AppendData(buffer, 0, read);
+                        capture?.Write(buffer, 0, read);
                         destination = destination is null ? null : writer!.Write(destination, buffer.AsSpan(0, read));
                         copied += read;
                     }
@@ -234,33 +270,33 @@ internal static class ArchiveReader
         }
     }
 
-    private static void CheckAgainstExpected(ArchiveEntry actual, Dictionary<string, ArchiveEntry> expected)
+    private static void CheckAgainstExpected(ArchiveEntry actual, Dictionary<string, ArchiveEntry> expected, string which)
     {
         if (!expected.TryGetValue(actual.Path, out var wanted))
         {
-            throw new UnsafeArchiveException($"entry '{actual.Path}' is not in the expected manifest");
+            throw new UnsafeArchiveException($"entry '{actual.Path}' is not in {which}");
         }
 
         if (wanted != actual)
         {
             throw new UnsafeArchiveException(string.Create(CultureInfo.InvariantCulture,
-                $"entry '{actual.Path}' differs from the expected manifest ({Describe(actual)} instead of {Describe(wanted)})"));
+                $"entry '{actual.Path}' differs from {which} ({Describe(actual)} instead of {Describe(wanted)})"));
         }
     }
 
-    private static void CheckManifest(List<ArchiveEntry> entries, Dictionary<string, ArchiveEntry> expected)
+    private static void CheckManifest(List<ArchiveEntry> entries, Dictionary<string, ArchiveEntry> expected, string which)
     {
         foreach (var entry in entries)
         {
-            CheckAgainstExpected(entry, expected);
+            CheckAgainstExpected(entry, expected, which);
         }
 
         if (expected.Keys.Except(entries.Select(e => e.Path), StringComparer.Ordinal).FirstOrDefault() is { } missing)
         {
-            throw new UnsafeArchiveException($"entry '{missing}' of the expected manifest is missing from the archive");
+            throw new UnsafeArchiveException($"entry '{missing}' of {which} is missing from the archive");
         }
     }
 
-    private static string Describe(ArchiveEntry e) => string.Create(CultureInfo.InvariantCulture,
+    internal static string Describe(ArchiveEntry e) => string.Create(CultureInfo.InvariantCulture,
         $"{e.Kind.ToString().ToLowerInvariant()}, {e.Size:N0} bytes, mode {Convert.ToString((int)e.Mode, 8)}, sha256 {e.Sha256 ?? "-"}, target {e.LinkTarget ?? "-"}");
 }

@@ -101,8 +101,11 @@ internal static class ArchiveWriter
 {
     private const UnixFileMode ArchiveMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
 
-    /// <returns>The archive file's SHA-256 and size, and the manifest with every file's SHA-256.</returns>
-    public static (string Sha256, long Size, IReadOnlyList<ArchiveEntry> Entries) Write(string temp, SourcePlan plan, CompressionLevel level, Action<string>? afterOpen, CancellationToken ct)
+    /// <summary>Mode of the manifest entry (and a snapshot's manifest file): readable by whoever may read the backup.</summary>
+    internal const UnixFileMode ManifestMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    /// <returns>The archive file's SHA-256 and size, and the manifest with every file's SHA-256 (also written as the archive's last entry, <see cref="BackupManifest.FileName"/>).</returns>
+    public static (string Sha256, long Size, IReadOnlyList<ArchiveEntry> Entries) Write(string temp, SourcePlan plan, CompressionLevel level, Action<string>? afterOpen, DateTimeOffset createdAt, CancellationToken ct)
     {
         using var archiveHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var entries = new List<ArchiveEntry>(plan.Items.Count);
@@ -127,6 +130,15 @@ internal static class ArchiveWriter
                     _ => WriteOther(tar, new PaxTarEntry(TarEntryType.SymbolicLink, item.Path) { LinkName = item.LinkTarget! }, item),
                 });
             }
+
+            // Last, because only now is every file's hash known.
+            var manifest = new BackupManifest(BackupKind.SystemState, createdAt, BackupManifest.CurrentAppVersion, entries).ToJson();
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, BackupManifest.FileName)
+            {
+                Mode = ManifestMode,
+                ModificationTime = createdAt,
+                DataStream = new MemoryStream(manifest),
+            });
         }
 
         // Durable before it is renamed to its final name.
@@ -142,7 +154,16 @@ internal static class ArchiveWriter
         return new ArchiveEntry(item.Path, item.Kind, 0, item.Mode, null, item.LinkTarget);
     }
 
-    private static ArchiveEntry WriteFile(TarWriter tar, SourceItem item, Action<string>? afterOpen, CancellationToken ct)
+    private static ArchiveEntry WriteFile(TarWriter tar, SourceItem item, Action<string>? afterOpen, CancellationToken ct) =>
+        ReadSource(item, afterOpen, content => tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, item.Path) { Mode = item.Mode, ModificationTime = item.Modified, DataStream = content }), ct);
+
+    /// <summary>
+    /// Hands a scanned file's content, exactly as many bytes as the scan saw, to <paramref name="consume"/>,
+    /// hashing it on the way; the file must still have its scanned size and time afterwards. Shared by
+    /// the archive and the configuration snapshot, so both read a changing file the same way.
+    /// </summary>
+    /// <exception cref="SourceChangedException">The file vanished, changed, or yielded more or fewer bytes.</exception>
+    internal static ArchiveEntry ReadSource(SourceItem item, Action<string>? afterOpen, Action<Stream> consume, CancellationToken ct)
     {
         FileStream source;
         try
@@ -159,7 +180,7 @@ internal static class ArchiveWriter
             afterOpen?.Invoke(item.Path);
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             using var content = new SourceContentStream(source, item, hash, ct);
-            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, item.Path) { Mode = item.Mode, ModificationTime = item.Modified, DataStream = content });
+            consume(content);
             content.ThrowIfGrown();
             var after = new FileInfo(item.FullPath);
             if (!after.Exists || after.Length != item.Size || after.LastWriteTimeUtc != item.Modified)

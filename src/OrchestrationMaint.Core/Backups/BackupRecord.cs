@@ -35,10 +35,14 @@ public sealed class BackupRecord
 
     public int FileCount { get; set; }
 
-    /// <summary>SHA-256 of the archive file itself (system-state backups made by the dashboard).</summary>
+    /// <summary>
+    /// SHA-256 of the archive file itself (system-state backups made by the dashboard, or found with a manifest
+    /// inside). Kept here only: an archive cannot hold its own hash, so this is the one part of the manifest
+    /// that is not also inside the backup.
+    /// </summary>
     public string? Sha256 { get; set; }
 
-    /// <summary>JSON list of every file: path, size, mode, SHA-256. Null for backups found without one.</summary>
+    /// <summary>JSON list of every entry: path, kind, size, mode, SHA-256, link target; the same list is inside the backup (<see cref="BackupManifest"/>). Null for backups found without one.</summary>
     public string? Manifest { get; set; }
 
     public BackupStatus Status { get; set; }

@@ -21,7 +21,8 @@ public enum ChangeKind
 /// <param name="Diff">For a changed text file under config/: the lines, each prefixed "+ ", "- " or "  ".</param>
 public sealed record FileChange(string Path, ChangeKind Kind, IReadOnlyList<string>? Diff = null);
 
-public sealed record RestorePlan(BackupRecord Backup, IReadOnlyList<string> Directories, IReadOnlyList<FileChange> Changes);
+/// <param name="Fingerprint">The identity of the bytes the plan was made from (<see cref="BackupFingerprint"/>): hand it to the restore, which refuses if the backup changed since.</param>
+public sealed record RestorePlan(BackupRecord Backup, IReadOnlyList<string> Directories, IReadOnlyList<FileChange> Changes, string Fingerprint);
 
 /// <summary>
 /// The backups of the target: registering what is on disk, creating (with a manifest), verifying,
@@ -41,7 +42,6 @@ public sealed partial class BackupService(
     private readonly SemaphoreSlim _registry = new(1, 1);
 
     public static readonly IReadOnlyList<string> SystemDirectories = ["scripts", "modules", "config"];
-    public const string ManifestFileName = ".om-manifest.json";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private const int MaxDiffBytes = 256 * 1024;
     private readonly Subscribers<bool> _subscribers = new(logger);
@@ -187,16 +187,17 @@ public sealed partial class BackupService(
         if (kind == BackupKind.ConfigurationSnapshot)
         {
             EnsureFreeSpace(backups, DirectorySize(Path.Combine(Root, "config")));
-            path = ConfigSnapshot.Create(Root, now, staging => WriteManifest(staging, HashTree(staging)))
+            var snapshot = await Task.Run(() => ConfigSnapshot.Create(Root, now, options.Value.Limits, cancellationToken), cancellationToken)
                 ?? throw new InvalidOperationException("config/ does not exist: there is nothing to snapshot.");
-            entries = HashTree(path);
+            path = snapshot.Path;
+            entries = snapshot.Entries;
             size = entries.Sum(e => e.Size);
             log($"Configuration snapshot {Path.GetFileName(path)}: {entries.Count} file(s), {TargetInspector.FormatSize(size)}.");
         }
         else
         {
             path = FreeName(backups, now, stamp => $"backup_{stamp}.tar.gz");
-            var created = await Task.Run(() => SafeArchive.Create(Root, SystemDirectories, path, options.Value.Limits, cancellationToken), cancellationToken);
+            var created = await Task.Run(() => SafeArchive.Create(Root, SystemDirectories, path, options.Value.Limits, now, cancellationToken), cancellationToken);
             entries = created.Entries;
             sha256 = created.Sha256;
             size = created.SizeBytes;
@@ -228,23 +229,30 @@ public sealed partial class BackupService(
         return record;
     }
 
-    /// <summary>Re-reads the whole backup and checks it against its manifest; marks it Verified, Corrupt, or readable without a manifest.</summary>
-    public async Task<BackupRecord> VerifyAsync(BackupRecord record, Action<string> log, CancellationToken cancellationToken)
+    /// <summary>
+    /// Re-reads the whole backup and checks it against its manifests (the database's and the one inside it);
+    /// marks it Verified, Corrupt, or readable without a manifest. A backup with no record of its own (found
+    /// on disk) that carries a manifest inside it is checked against that one, which is then recorded.
+    /// </summary>
+    public async Task<BackupRecord> VerifyAsync(BackupRecord record, Action<string> log, CancellationToken cancellationToken) =>
+        (await VerifyReadingAsync(record, log, cancellationToken)).Record;
+
+    /// <returns>The record as verified, and the fingerprint of the bytes read (null when they could not be read through).</returns>
+    private async Task<(BackupRecord Record, string? Fingerprint)> VerifyReadingAsync(BackupRecord record, Action<string> log, CancellationToken cancellationToken)
     {
         var path = Path.Combine(Root, record.RelativePath);
-        var expected = record.Manifest is null ? null : JsonSerializer.Deserialize<List<ArchiveEntry>>(record.Manifest, Json);
-        (BackupStatus Status, string Message) verdict;
+        Verdict verdict;
         try
         {
-            verdict = await Task.Run(() => Check(record, path, expected, cancellationToken), cancellationToken);
+            verdict = await Task.Run(() => Check(record, path, Recorded(record), cancellationToken), cancellationToken);
         }
         catch (UnsafeArchiveException ex)
         {
-            verdict = (BackupStatus.Corrupt, ex.Problem + ".");
+            verdict = new Verdict(BackupStatus.Corrupt, ex.Problem + ".");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            verdict = (BackupStatus.Corrupt, ex.Message);
+            verdict = new Verdict(BackupStatus.Corrupt, ex.Message);
         }
 
         log($"{record.Name}: {verdict.Status}: {verdict.Message}");
@@ -254,55 +262,80 @@ public sealed partial class BackupService(
             .SetProperty(b => b.Status, verdict.Status)
             .SetProperty(b => b.VerifiedAt, now)
             .SetProperty(b => b.VerificationMessage, verdict.Message), cancellationToken);
+        if (verdict.Adopted is { } adopted)
+        {
+            var manifest = JsonSerializer.Serialize(adopted, Json);
+            var files = adopted.Count(e => e.Kind == ArchiveEntryKind.File);
+            await db.Backups.Where(b => b.Id == record.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(b => b.Manifest, manifest)
+                .SetProperty(b => b.Sha256, verdict.Contents!.ArchiveSha256)
+                .SetProperty(b => b.FileCount, files), cancellationToken);
+            (record.Manifest, record.Sha256, record.FileCount) = (manifest, verdict.Contents!.ArchiveSha256, files);
+        }
+
         record.Status = verdict.Status;
         record.VerifiedAt = now;
         record.VerificationMessage = verdict.Message;
         _subscribers.Notify(true);
-        return record;
+        return (record, verdict.Contents?.Fingerprint);
     }
 
-    private (BackupStatus, string) Check(BackupRecord record, string path, IReadOnlyList<ArchiveEntry>? expected, CancellationToken cancellationToken)
+    /// <param name="Adopted">The manifest found inside a backup that had none in the database: to be recorded.</param>
+    private sealed record Verdict(BackupStatus Status, string Message, BackupContents? Contents = null, IReadOnlyList<ArchiveEntry>? Adopted = null);
+
+    private Verdict Check(BackupRecord record, string path, IReadOnlyList<ArchiveEntry>? expected, CancellationToken cancellationToken)
     {
         if (!Path.Exists(path))
         {
-            return (BackupStatus.Missing, $"{record.RelativePath} is no longer in the target.");
+            return new Verdict(BackupStatus.Missing, $"{record.RelativePath} is no longer in the target.");
         }
 
-        if (record.Kind == BackupKind.SystemState)
+        var archive = record.Kind == BackupKind.SystemState;
+        var contents = archive
+            ? SafeArchive.InspectContents(path, options.Value.Limits, expected, cancellationToken)
+            : ConfigSnapshot.Read(path, options.Value.Limits, expected, writer: null, cancellationToken);
+        if (archive && record.Sha256 is { } sha && !string.Equals(sha, contents.ArchiveSha256, StringComparison.OrdinalIgnoreCase))
         {
-            if (record.Sha256 is { } sha && !string.Equals(sha, Sha256Of(path), StringComparison.OrdinalIgnoreCase))
-            {
-                return (BackupStatus.Corrupt, "The archive's SHA-256 differs from the one recorded when it was made.");
-            }
-
-            var entries = SafeArchive.Inspect(path, options.Value.Limits, expected, cancellationToken);
-            return expected is null
-                ? (BackupStatus.ReadableWithoutManifest, $"Readable and safe ({entries.Count} entries), but made without a manifest: its content cannot be checked.")
-                : (BackupStatus.Verified, $"All {entries.Count} entries match the manifest; gzip CRC and length checked.");
+            return new Verdict(BackupStatus.Corrupt, "The archive's SHA-256 differs from the one recorded when it was made.");
         }
 
-        var found = HashTree(path);
-        if (expected is null)
+        var all = $"All {contents.Entries.Count} {(archive ? "entries" : "files, directories and links")}";
+        var gzip = archive ? "; gzip CRC and length checked" : "";
+        if (expected is not null)
         {
-            return (BackupStatus.ReadableWithoutManifest, $"Readable ({found.Count} files), but made without a manifest: its content cannot be checked.");
+            var both = contents.EmbeddedManifest is null ? "the manifest" : "the manifest (the database's and the one inside the backup)";
+            return new Verdict(BackupStatus.Verified, $"{all} match {both}{gzip}.", contents);
         }
 
-        var mismatch = CompareManifest(expected, found);
-        return mismatch is null ? (BackupStatus.Verified, $"All {found.Count} files match the manifest.") : (BackupStatus.Corrupt, mismatch);
+        if (contents.EmbeddedManifest is { } embedded)
+        {
+            return new Verdict(BackupStatus.Verified,
+                $"{all} match the manifest inside the backup{gzip}. It had no record here (found on disk: the database was lost, or it came from elsewhere), so that manifest is now recorded.",
+                contents, embedded);
+        }
+
+        var newer = contents.NewerManifestVersion is { } version
+            ? $" It carries a manifest of a newer format (version {version}) than this version of OrchestrationMaint reads; upgrade to check its content."
+            : " Made without a manifest: its content cannot be checked.";
+        return new Verdict(BackupStatus.ReadableWithoutManifest,
+            $"Readable and safe ({contents.Entries.Count} {(archive ? "entries" : "files, directories and links")}).{newer}", contents);
     }
+
+    private static List<ArchiveEntry>? Recorded(BackupRecord record) =>
+        record.Manifest is null ? null : JsonSerializer.Deserialize<List<ArchiveEntry>>(record.Manifest, Json);
 
     /// <summary>What a restore of this backup would change in the target, file by file, with a diff for changed config files.</summary>
     public async Task<RestorePlan> PlanRestoreAsync(BackupRecord record, CancellationToken cancellationToken)
     {
-        var scratch = Path.Combine(location.DemoDirectory, "..", "restore-plans", Guid.NewGuid().ToString("N"));
+        var scratch = Path.GetFullPath(Path.Combine(location.DemoDirectory, "..", "restore-plans", Guid.NewGuid().ToString("N")));
         try
         {
             // Extracting and hashing both trees is disk work: off the caller's (a Blazor circuit's) thread.
             return await Task.Run(() =>
             {
-                var (source, directories) = Materialize(record, scratch, cancellationToken);
+                var (source, directories, fingerprint) = Materialize(record, scratch, fingerprint: null, cancellationToken);
                 var changes = directories.SelectMany(d => Compare(Path.Combine(source, d), Path.Combine(Root, d), d)).OrderBy(c => c.Path, StringComparer.Ordinal).ToList();
-                return new RestorePlan(record, directories, changes);
+                return new RestorePlan(record, directories, changes, fingerprint);
             }, cancellationToken);
         }
         finally
@@ -315,11 +348,14 @@ public sealed partial class BackupService(
     }
 
     /// <summary>
-    /// Restores the backup. Refuses unless <paramref name="confirm"/> is the backup's name and the
-    /// backup verifies; takes a safety backup; swaps the staged trees in; runs <paramref name="checks"/>
-    /// before and after, and rolls back by itself when one that passed before fails after.
+    /// Restores the backup. Refuses unless <paramref name="confirm"/> is the backup's name, the backup
+    /// verifies, and (when given) it still has the <paramref name="fingerprint"/> of the restore plan the
+    /// operator reviewed; takes a safety backup; extracts only the bytes it verified; swaps the staged
+    /// trees in; runs <paramref name="checks"/> before and after, and rolls back by itself when one that
+    /// passed before fails after.
     /// </summary>
-    public async Task<RestoreOutcome> RestoreAsync(BackupRecord record, string? confirm, string requestedBy, long runId,
+    /// <param name="fingerprint">From <see cref="RestorePlan.Fingerprint"/>; null or empty when no plan was reviewed (an API call without one).</param>
+    public async Task<RestoreOutcome> RestoreAsync(BackupRecord record, string? confirm, string? fingerprint, string requestedBy, long runId,
         Func<CancellationToken, Task<IReadOnlyList<(string Key, bool Passed, string Message)>>> checks, Action<string> log, CancellationToken cancellationToken)
     {
         if (!string.Equals(confirm?.Trim(), record.Name, StringComparison.Ordinal))
@@ -327,10 +363,27 @@ public sealed partial class BackupService(
             return RestoreOutcome.Refused($"Refused: type the backup's name ({record.Name}) to confirm the restore. Nothing was changed.");
         }
 
-        var verified = await VerifyAsync(record, log, cancellationToken);
-        if (!verified.IsRestorable)
+        var reviewed = string.IsNullOrEmpty(fingerprint) ? null : fingerprint;
+        if (reviewed is not null && !BackupFingerprint.IsWellFormed(reviewed))
+        {
+            return RestoreOutcome.Refused($"Refused: '{reviewed}' is not a backup fingerprint (64 lowercase hexadecimal characters, from the restore plan). Nothing was changed.");
+        }
+
+        var (verified, current) = await VerifyReadingAsync(record, log, cancellationToken);
+        if (!verified.IsRestorable || current is null)
         {
             return RestoreOutcome.Refused($"Refused: {record.Name} is {verified.Status}: {verified.VerificationMessage} Nothing was changed.");
+        }
+
+        if (reviewed is not null)
+        {
+            if (!string.Equals(reviewed, current, StringComparison.Ordinal))
+            {
+                log($"{record.Name} now has the fingerprint {current}; the restore plan was made from {reviewed}.");
+                return RestoreOutcome.Refused($"Refused: {record.Name} changed after you reviewed it: review the changes again. Nothing was changed.");
+            }
+
+            log($"{record.Name} is exactly what the reviewed restore plan was made from (fingerprint {current}).");
         }
 
         var before = await checks(cancellationToken);
@@ -354,7 +407,8 @@ public sealed partial class BackupService(
         var swap = RestoreSwap.Begin(Root, runId.ToString(CultureInfo.InvariantCulture), directories);
         try
         {
-            var (source, present) = await Task.Run(() => Materialize(record, swap.NewTree, cancellationToken), cancellationToken);
+            // Only the bytes just verified (and reviewed) are restored: a change since is refused, not restored.
+            var (_, present, _) = await Task.Run(() => Materialize(record, swap.NewTree, current, cancellationToken), cancellationToken);
             log($"Staged {string.Join(", ", present)} from {record.Name}; swapping them in.");
             cancellationToken.ThrowIfCancellationRequested();
             swap.Apply();
@@ -395,13 +449,13 @@ public sealed partial class BackupService(
     /// <summary>Restores into a scratch directory outside the target, checks it, times it, removes it, and records the result on the backup.</summary>
     public async Task<DrillResult> DrillAsync(BackupRecord record, Action<string> log, CancellationToken cancellationToken)
     {
-        var scratch = Path.Combine(location.DemoDirectory, "..", "restore-drills", Guid.NewGuid().ToString("N"));
+        var scratch = Path.GetFullPath(Path.Combine(location.DemoDirectory, "..", "restore-drills", Guid.NewGuid().ToString("N")));
         var watch = System.Diagnostics.Stopwatch.StartNew();
         DrillResult result;
         try
         {
-            var (source, directories) = await Task.Run(() => Materialize(record, scratch, cancellationToken), cancellationToken);
-            var files = directories.Sum(d => Files(Path.Combine(source, d)).Count);
+            var (source, directories, _) = await Task.Run(() => Materialize(record, scratch, fingerprint: null, cancellationToken), cancellationToken);
+            var files = directories.Sum(d => Listing(Path.Combine(source, d)).Count);
             result = new DrillResult(true, files, watch.Elapsed, $"{files} file(s) restored and checked");
         }
         catch (Exception ex) when (ex is UnsafeArchiveException or IOException or UnauthorizedAccessException or InvalidDataException)
@@ -450,46 +504,56 @@ public sealed partial class BackupService(
         _subscribers.Notify(true);
     }
 
-    /// <summary>Puts the backup's trees under <paramref name="destination"/> (which must not exist), validated in full.</summary>
-    private (string Source, IReadOnlyList<string> Directories) Materialize(BackupRecord record, string destination, CancellationToken cancellationToken)
+    /// <summary>
+    /// Puts the backup's trees under <paramref name="destination"/>, validated in full in the same pass that
+    /// writes them (archive or snapshot alike: links made last, modes sanitized), and refuses them when the
+    /// bytes read do not have <paramref name="fingerprint"/>.
+    /// </summary>
+    /// <returns>Where the trees are, which of scripts/, modules/ and config/ the backup holds, and the fingerprint of what was read.</returns>
+    private (string Source, IReadOnlyList<string> Directories, string Fingerprint) Materialize(BackupRecord record, string destination, string? fingerprint, CancellationToken cancellationToken)
     {
         var path = Path.Combine(Root, record.RelativePath);
-        var expected = record.Manifest is null ? null : JsonSerializer.Deserialize<List<ArchiveEntry>>(record.Manifest, Json);
+        var expected = Recorded(record);
         if (record.Kind == BackupKind.SystemState)
         {
             var extracted = destination + ".x";
-            SafeArchive.ExtractTo(path, extracted, options.Value.Limits, expected, cancellationToken);
-            Directory.CreateDirectory(destination);
-            RefuseEscapes(extracted);
-            var present = new List<string>();
-            foreach (var directory in SystemDirectories.Where(d => Directory.Exists(Path.Combine(extracted, d))))
+            try
             {
-                Directory.Move(Path.Combine(extracted, directory), Path.Combine(destination, directory));
-                present.Add(directory);
+                var contents = SafeArchive.ExtractTo(path, extracted, options.Value.Limits, expected, cancellationToken);
+                ThrowIfChanged(record, contents, fingerprint);
+                Directory.CreateDirectory(destination);
+                RefuseEscapes(extracted);
+                var present = new List<string>();
+                foreach (var directory in SystemDirectories.Where(d => Directory.Exists(Path.Combine(extracted, d))))
+                {
+                    Directory.Move(Path.Combine(extracted, directory), Path.Combine(destination, directory));
+                    present.Add(directory);
+                }
+
+                return (destination, present, contents.Fingerprint);
             }
-
-            StagingWriter.Remove(extracted);
-            return (destination, present);
-        }
-
-        // A snapshot directory is copied file by file after the same checks an archive gets.
-        var found = HashTree(path);
-        if (expected is not null && CompareManifest(expected, found) is { } mismatch)
-        {
-            throw new UnsafeArchiveException($"{record.Name} no longer matches its manifest: {mismatch.TrimEnd('.')}");
+            finally
+            {
+                StagingWriter.Remove(extracted);
+            }
         }
 
         var config = Path.Combine(destination, "config");
         Directory.CreateDirectory(config);
-        foreach (var entry in found)
-        {
-            var target = Path.Combine(config, entry.Path);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(Path.Combine(path, entry.Path), target);
-            File.SetUnixFileMode(target, SafeMode(entry.Mode));
-        }
+        var writer = new StagingWriter(config);
+        var read = ConfigSnapshot.Read(path, options.Value.Limits, expected, writer, cancellationToken);
+        ThrowIfChanged(record, read, fingerprint);
+        writer.Complete();
+        RefuseEscapes(destination);
+        return (destination, ["config"], read.Fingerprint);
+    }
 
-        return (destination, ["config"]);
+    private static void ThrowIfChanged(BackupRecord record, BackupContents contents, string? fingerprint)
+    {
+        if (fingerprint is not null && !string.Equals(contents.Fingerprint, fingerprint, StringComparison.Ordinal))
+        {
+            throw new BackupChangedException($"{record.Name} changed after it was checked, while it was being read to restore it; nothing was restored from it: review the changes again.");
+        }
     }
 
     /// <summary>
@@ -497,8 +561,10 @@ public sealed partial class BackupService(
     /// one a real directory (not a link to ".git" or "."), and every symlink in them resolving inside
     /// one of them (a hand-made archive may link to "../.git/hooks"). Refused before anything is swapped.
     /// </summary>
-    private static void RefuseEscapes(string extracted)
+    private static void RefuseEscapes(string staged)
     {
+        // Compared with normalized link targets below, so normalized too (a scratch path may hold "..").
+        var extracted = Path.GetFullPath(staged);
         var allowed = SystemDirectories.Select(d => Path.Combine(extracted, d) + Path.DirectorySeparatorChar).ToList();
         foreach (var directory in SystemDirectories.Select(d => new DirectoryInfo(Path.Combine(extracted, d))).Where(d => d.Exists || d.LinkTarget is not null))
         {
@@ -533,59 +599,10 @@ public sealed partial class BackupService(
         bool Inside(string path) => allowed.Any(a => (path + Path.DirectorySeparatorChar).StartsWith(a, StringComparison.Ordinal));
     }
 
-    /// <summary>Every regular file under a snapshot: relative path, size, mode, SHA-256. A link, FIFO or device makes the snapshot unsafe.</summary>
-    private static List<ArchiveEntry> HashTree(string directory)
-    {
-        var entries = new List<ArchiveEntry>();
-        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false };
-        foreach (var info in new DirectoryInfo(directory).EnumerateFileSystemInfos("*", options))
-        {
-            var relative = Path.GetRelativePath(directory, info.FullName);
-            if (info.LinkTarget is not null)
-            {
-                throw new UnsafeArchiveException($"{relative} is a symbolic link, and a configuration snapshot holds regular files only");
-            }
-
-            if (info is DirectoryInfo || relative == ManifestFileName)
-            {
-                continue;
-            }
-
-            if (Metrics.FileIdentity.Of(info.FullName).Kind != Metrics.FileKind.Regular)
-            {
-                throw new UnsafeArchiveException($"{relative} is not a regular file (a FIFO or device)");
-            }
-
-            var file = (FileInfo)info;
-            entries.Add(new ArchiveEntry(relative, ArchiveEntryKind.File, file.Length, File.GetUnixFileMode(file.FullName), Sha256Of(file.FullName), null));
-        }
-
-        return [.. entries.OrderBy(e => e.Path, StringComparer.Ordinal)];
-    }
-
-    private static string? CompareManifest(IReadOnlyList<ArchiveEntry> expected, IReadOnlyList<ArchiveEntry> found)
-    {
-        var actual = found.ToDictionary(e => e.Path, StringComparer.Ordinal);
-        foreach (var entry in expected.Where(e => e.Kind == ArchiveEntryKind.File))
-        {
-            if (!actual.Remove(entry.Path, out var present))
-            {
-                return $"{entry.Path} is missing.";
-            }
-
-            if (present.Size != entry.Size || !string.Equals(present.Sha256, entry.Sha256, StringComparison.OrdinalIgnoreCase))
-            {
-                return $"{entry.Path} differs from the manifest (size or SHA-256).";
-            }
-        }
-
-        return actual.Count > 0 ? $"{actual.Keys.First()} is not in the manifest." : null;
-    }
-
     private static IEnumerable<FileChange> Compare(string restored, string live, string prefix)
     {
-        var from = Files(restored);
-        var to = Files(live);
+        var from = Listing(restored);
+        var to = Listing(live);
         foreach (var path in from.Keys.Union(to.Keys, StringComparer.Ordinal))
         {
             var shown = $"{prefix}/{path}";
@@ -597,18 +614,49 @@ public sealed partial class BackupService(
             {
                 yield return new FileChange(shown, ChangeKind.Removed);
             }
-            else if (backup.Length != current.Length || Sha256Of(backup.FullName) != Sha256Of(current.FullName))
+            else if (!Same(backup, current))
             {
-                yield return new FileChange(shown, ChangeKind.Changed, prefix == "config" ? Diff(current.FullName, backup.FullName) : null);
+                var bothFiles = IsRegular(backup) && IsRegular(current);
+                yield return new FileChange(shown, ChangeKind.Changed, prefix == "config" && bothFiles ? Diff(current.FullName, backup.FullName) : null);
             }
         }
     }
 
-    private static Dictionary<string, FileInfo> Files(string directory) => !Directory.Exists(directory)
-        ? new Dictionary<string, FileInfo>(StringComparer.Ordinal)
-        : new DirectoryInfo(directory).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint })
-            .Where(f => f.Name != ManifestFileName)
-            .ToDictionary(f => Path.GetRelativePath(directory, f.FullName), StringComparer.Ordinal);
+    /// <summary>Symlinks compare by target; regular files by size and SHA-256; anything else (a FIFO in the live tree) always differs, unread.</summary>
+    private static bool Same(FileSystemInfo backup, FileSystemInfo current) =>
+        backup.LinkTarget is not null || current.LinkTarget is not null
+            ? backup.LinkTarget == current.LinkTarget
+            : IsRegular(backup) && IsRegular(current) && ((FileInfo)backup).Length == ((FileInfo)current).Length && Sha256Of(backup.FullName) == Sha256Of(current.FullName);
+
+    private static bool IsRegular(FileSystemInfo entry) => entry.LinkTarget is null && entry is FileInfo && SourceFileTypes.Of(entry.FullName) == SourceFileType.Regular;
+
+    /// <summary>Every file and symlink under a directory, by relative path; a symlink to a directory is listed, never descended into.</summary>
+    private static Dictionary<string, FileSystemInfo> Listing(string directory)
+    {
+        var found = new Dictionary<string, FileSystemInfo>(StringComparer.Ordinal);
+        if (!Directory.Exists(directory))
+        {
+            return found;
+        }
+
+        var pending = new Stack<DirectoryInfo>([new DirectoryInfo(directory)]);
+        while (pending.TryPop(out var current))
+        {
+            foreach (var entry in current.EnumerateFileSystemInfos())
+            {
+                if (entry is DirectoryInfo child && entry.LinkTarget is null)
+                {
+                    pending.Push(child);
+                }
+                else
+                {
+                    found[Path.GetRelativePath(directory, entry.FullName)] = entry;
+                }
+            }
+        }
+
+        return found;
+    }
 
     /// <summary>Line diff from the live file to the restored one (DiffPlex), or a note when either is too big to show.</summary>
     private static IReadOnlyList<string> Diff(string current, string restored)
@@ -634,13 +682,15 @@ public sealed partial class BackupService(
             return (new FileInfo(path).Length, 0);
         }
 
-        var files = new DirectoryInfo(path).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint }).ToList();
+        // A manifest is at the root (its name alone as the relative path), and is not one of the backup's files.
+        var files = RegularFiles(Listing(path).Where(f => !BackupManifest.IsReservedName(f.Key)).Select(f => f.Value)).ToList();
         return (files.Sum(f => f.Length), files.Count);
     }
 
-    private static long DirectorySize(string path) => Directory.Exists(path)
-        ? new DirectoryInfo(path).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint }).Sum(f => f.Length)
-        : 0;
+    private static long DirectorySize(string path) => RegularFiles(Listing(path).Values).Sum(f => f.Length);
+
+    /// <summary>Files, not links: a link to ".." would otherwise count (or, recursing, walk) the tree again and again.</summary>
+    private static IEnumerable<FileInfo> RegularFiles(IEnumerable<FileSystemInfo> entries) => entries.OfType<FileInfo>().Where(f => f.LinkTarget is null);
 
     private static void EnsureFreeSpace(string directory, long needed)
     {
@@ -650,9 +700,6 @@ public sealed partial class BackupService(
             throw new IOException($"Not enough free space in {directory}: {TargetInspector.FormatSize(free)} free, the backup needs about {TargetInspector.FormatSize(needed)}. Free some space (log cleanup, older backups) and try again.");
         }
     }
-
-    private static void WriteManifest(string directory, IReadOnlyList<ArchiveEntry> entries) =>
-        File.WriteAllText(Path.Combine(directory, ManifestFileName), JsonSerializer.Serialize(entries, Json));
 
     /// <summary>Never overwrite a backup: a name already taken moves on to the next second.</summary>
     private static string FreeName(string directory, DateTimeOffset now, Func<string, string> name)
@@ -666,13 +713,9 @@ public sealed partial class BackupService(
         return Path.Combine(directory, name(stamp.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture)));
     }
 
-    /// <summary>setuid, setgid, sticky and group/world-write bits are never restored.</summary>
-    internal static UnixFileMode SafeMode(UnixFileMode mode) =>
-        mode & ~(UnixFileMode.SetUser | UnixFileMode.SetGroup | UnixFileMode.StickyBit | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite);
-
     private string Relative(string path) => Path.GetRelativePath(Root, path);
 
-    internal static string Sha256Of(string path)
+    private static string Sha256Of(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, FileOptions.SequentialScan);
         return Convert.ToHexStringLower(SHA256.HashData(stream));

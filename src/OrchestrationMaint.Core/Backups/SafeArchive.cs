@@ -28,6 +28,9 @@ public static class SafeArchive
     /// <summary>What one entry adds to an archive beyond its content (PAX header, header, padding), for the free-space estimate.</summary>
     private const long EntryOverhead = 2048;
 
+    /// <summary>What one entry adds to the manifest written at the end of a new archive (path, mode, size, SHA-256, in indented JSON).</summary>
+    private const long ManifestBytesPerEntry = 512;
+
     /// <summary>
     /// Writes <paramref name="finalPath"/> (a .tar.gz, PAX format, gzip at the fastest level: measured
     /// against the optimal level in tests/perf/compare-backups-with-tar.sh) from the given top-level
@@ -42,12 +45,20 @@ public static class SafeArchive
     /// fails with an <see cref="IOException"/> naming the file.</para>
     /// </summary>
     /// <exception cref="UnsafeArchiveException">The tree breaks the policy or the limits.</exception>
-    /// <exception cref="IOException">The final path exists, disk space is short, or a file kept changing.</exception>
+    /// <exception cref="IOException">The final path exists, disk space is short or ran out, or a file kept changing.</exception>
     public static ArchiveCreated Create(string root, IReadOnlyList<string> directories, string finalPath, ArchiveLimits limits, CancellationToken ct) =>
-        Create(root, directories, finalPath, limits, CompressionLevel.Fastest, afterOpen: null, ct);
+        Create(root, directories, finalPath, limits, DateTimeOffset.UtcNow, ct);
 
-    /// <param name="afterOpen">Called with each file's archive path once it is open and before it is read: where tests change a file mid-read or cancel mid-way.</param>
-    internal static ArchiveCreated Create(string root, IReadOnlyList<string> directories, string finalPath, ArchiveLimits limits, CompressionLevel level, Action<string>? afterOpen, CancellationToken ct)
+    /// <param name="createdAt">The creation time written into the archive's manifest (<see cref="BackupManifest"/>).</param>
+    public static ArchiveCreated Create(string root, IReadOnlyList<string> directories, string finalPath, ArchiveLimits limits, DateTimeOffset createdAt, CancellationToken ct) =>
+        Create(root, directories, finalPath, limits, CompressionLevel.Fastest, afterOpen: null, createdAt, ct);
+
+    internal static ArchiveCreated Create(string root, IReadOnlyList<string> directories, string finalPath, ArchiveLimits limits, CompressionLevel level, Action<string>? afterOpen, CancellationToken ct) =>
+        Create(root, directories, finalPath, limits, level, afterOpen, DateTimeOffset.UtcNow, ct);
+
+    /// <param name="afterOpen">Called with each file's archive path once it is open and before it is read: where tests change a file mid-read, fill the disk or cancel mid-way.</param>
+    internal static ArchiveCreated Create(string root, IReadOnlyList<string> directories, string finalPath, ArchiveLimits limits, CompressionLevel level, Action<string>? afterOpen,
+        DateTimeOffset createdAt, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(directories);
         ArgumentNullException.ThrowIfNull(limits);
@@ -60,34 +71,63 @@ public static class SafeArchive
         var folder = Path.GetDirectoryName(final)!;
         ThrowIfExists(final);
         Directory.CreateDirectory(folder);
-        SourceChangedException? changed = null;
-        for (var attempt = 0; attempt < Attempts; attempt++)
+        return WithRetries(() =>
         {
             var plan = SourcePlan.Scan(Path.GetFullPath(root), directories, limits);
-            CheckFreeSpace(folder, plan.Bytes + (plan.Items.Count * EntryOverhead), new DriveInfo(folder).AvailableFreeSpace, "the backup");
+            CheckFreeSpace(folder, plan.Bytes + (plan.Items.Count * (EntryOverhead + ManifestBytesPerEntry)), new DriveInfo(folder).AvailableFreeSpace, "the backup");
             var temp = Path.Combine(folder, $".{Path.GetFileName(final)}.{Guid.NewGuid():N}.partial");
             try
             {
-                var (sha, size, entries) = ArchiveWriter.Write(temp, plan, level, afterOpen, ct);
+                var (sha, size, entries) = ArchiveWriter.Write(temp, plan, level, afterOpen, createdAt, ct);
                 Verify(temp, limits, entries, ct);
                 ThrowIfExists(final);
                 File.Move(temp, final, overwrite: false);
                 return new ArchiveCreated(final, sha, size, entries, plan.Missing);
             }
-            catch (SourceChangedException e)
+            catch (IOException e) when (IsDiskFull(e))
             {
                 File.Delete(temp);
-                changed = e;
+                throw DiskFull(e, folder, "the backup");
             }
             catch
             {
                 File.Delete(temp);
                 throw;
             }
+        });
+    }
+
+    /// <summary>
+    /// One attempt at copying a source tree, repeated while a file changes as it is read (three attempts
+    /// in all, each cleaning up after itself); then an <see cref="IOException"/> naming the file.
+    /// </summary>
+    internal static T WithRetries<T>(Func<T> attempt)
+    {
+        SourceChangedException? changed = null;
+        for (var i = 0; i < Attempts; i++)
+        {
+            try
+            {
+                return attempt();
+            }
+            catch (SourceChangedException e)
+            {
+                changed = e;
+            }
         }
 
         throw new IOException($"'{changed!.Path}' changed while it was being read, on each of {Attempts} attempts; nothing was written.", changed);
     }
+
+    /// <summary>The kernel's ENOSPC or EDQUOT, which .NET passes on as the exception's HResult.</summary>
+    internal static bool IsDiskFull(IOException e) => e.HResult is 28 or 122;
+
+    /// <summary>
+    /// A full disk met while writing a backup, as a sentence: the kernel's "No space left on device" alone
+    /// does not say which disk, or that the partial copy is gone (the caller removes it first).
+    /// </summary>
+    internal static IOException DiskFull(IOException e, string folder, string what) =>
+        new($"the disk holding '{folder}' filled up while {what} was being written ({e.Message.TrimEnd('.', ' ')}); the partial copy was removed and nothing was written.", e);
 
     /// <summary>
     /// Reads the whole archive and checks it without writing anything: exactly one gzip member with a
@@ -100,17 +140,25 @@ public static class SafeArchive
     /// </summary>
     /// <returns>The entries in archive order, each file with its SHA-256.</returns>
     /// <exception cref="UnsafeArchiveException">The archive fails a check; the message names it.</exception>
-    public static IReadOnlyList<ArchiveEntry> Inspect(string archivePath, ArchiveLimits limits, IReadOnlyList<ArchiveEntry>? expected, CancellationToken ct)
+    public static IReadOnlyList<ArchiveEntry> Inspect(string archivePath, ArchiveLimits limits, IReadOnlyList<ArchiveEntry>? expected, CancellationToken ct) =>
+        InspectContents(archivePath, limits, expected, ct).Entries;
+
+    /// <summary>
+    /// <see cref="Inspect(string, ArchiveLimits, IReadOnlyList{ArchiveEntry}?, CancellationToken)"/>, also giving the manifest the archive
+    /// carries inside it (already checked against the content and, with <paramref name="expected"/>, refused
+    /// when the two manifests disagree), the SHA-256 of the archive file as read, and its fingerprint.
+    /// </summary>
+    public static BackupContents InspectContents(string archivePath, ArchiveLimits limits, IReadOnlyList<ArchiveEntry>? expected, CancellationToken ct)
     {
-        using var file = OpenArchive(archivePath);
-        return Inspect(file, limits, expected, ct);
+        ArgumentNullException.ThrowIfNull(limits);
+        return Read(archivePath, limits, expected, writer: null, ct);
     }
 
     /// <summary>Inspects an open, seekable archive stream (tests count what is read through it).</summary>
     internal static IReadOnlyList<ArchiveEntry> Inspect(Stream archive, ArchiveLimits limits, IReadOnlyList<ArchiveEntry>? expected, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(limits);
-        return ArchiveReader.Read(archive, limits, expected, writer: null, ct);
+        return ArchiveReader.Read(archive, limits, expected, writer: null, ct).Entries;
     }
 
     /// <summary>
@@ -137,27 +185,48 @@ public static class SafeArchive
     /// Modes are sanitized (see the class policy) and modification times restored. The archive is
     /// decompressed once (the earlier design inspected it in full first, then decompressed it again to write).
     /// </summary>
-    public static void ExtractTo(string archivePath, string stagingDirectory, ArchiveLimits limits, IReadOnlyList<ArchiveEntry>? expected, CancellationToken ct)
+    /// <returns>What was extracted, with the manifest inside the archive and the fingerprint of the bytes read.</returns>
+    public static BackupContents ExtractTo(string archivePath, string stagingDirectory, ArchiveLimits limits, IReadOnlyList<ArchiveEntry>? expected, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(limits);
         var staging = Path.GetFullPath(stagingDirectory);
         ThrowIfExists(staging);
-        using var file = OpenArchive(archivePath);
         var spaceDirectory = NearestExisting(staging);
         var free = new DriveInfo(spaceDirectory).AvailableFreeSpace;
         Directory.CreateDirectory(staging);
         try
         {
             var writer = new StagingWriter(staging, free, EntryOverhead);
-            var entries = ArchiveReader.Read(file, limits, expected, writer, ct);
-            CheckFreeSpace(spaceDirectory, entries.Sum(e => e.Size) + (entries.Count * EntryOverhead), free, "the restore");
+            var contents = Read(archivePath, limits, expected, writer, ct);
+            CheckFreeSpace(spaceDirectory, contents.Entries.Sum(e => e.Size) + (contents.Entries.Count * EntryOverhead), free, "the restore");
             writer.Complete();
+            return contents;
         }
         catch
         {
             StagingWriter.Remove(staging);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The single pass of Inspect and ExtractTo, hashing the archive file as it is read: the SHA-256 and the
+    /// fingerprint are those of exactly the bytes checked (and written), never of a second read.
+    /// </summary>
+    private static BackupContents Read(string archivePath, ArchiveLimits limits, IReadOnlyList<ArchiveEntry>? expected, StagingWriter? writer, CancellationToken ct)
+    {
+        using var file = OpenArchive(archivePath);
+        var size = file.Length;
+        var modified = File.GetLastWriteTimeUtc(file.SafeFileHandle);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var (entries, embedded, newer) = ArchiveReader.Read(new HashingReadStream(file, sha), limits, expected, writer, ct);
+        if (new FileInfo(archivePath).Length != size || File.GetLastWriteTimeUtc(file.SafeFileHandle) != modified)
+        {
+            throw new IOException($"'{archivePath}' changed while it was being read; read it again once nothing writes to it.");
+        }
+
+        var hex = Convert.ToHexStringLower(sha.GetHashAndReset());
+        return new BackupContents(entries, embedded, newer, BackupFingerprint.OfArchive(size, modified, hex), hex);
     }
 
     private static FileStream OpenArchive(string path) =>
@@ -176,7 +245,7 @@ public static class SafeArchive
         }
     }
 
-    private static void ThrowIfExists(string path)
+    internal static void ThrowIfExists(string path)
     {
         // Path.Exists follows links; a dangling symlink still occupies the name.
         if (Path.Exists(path) || new FileInfo(path).LinkTarget is not null)
@@ -204,6 +273,39 @@ public static class SafeArchive
                 $"not enough free space in '{directory}' for {what}: it may need {needed / 1048576.0:N1} MB and {free / 1048576.0:N1} MB are free; nothing was written."));
         }
     }
+}
+
+/// <summary>Hashes what is read on its way to the gzip reader, passing on the length and position it asks for.</summary>
+internal sealed class HashingReadStream(FileStream inner, IncrementalHash hash) : Stream
+{
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => inner.Length;
+
+    public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        var read = inner.Read(buffer);
+        hash.AppendData(buffer[..read]);
+        return read;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 /// <summary>A source file changed while it was being archived: the attempt is abandoned and retried.</summary>

@@ -15,7 +15,12 @@ public static class BackupsApi
 
     public sealed record CreateRequest(string? Kind);
 
-    public sealed record RestoreRequest(string? Confirm);
+    /// <param name="Fingerprint">From GET …/restore-plan: the restore is refused if the backup changed since the plan was made. Optional.</param>
+    public sealed record RestoreRequest(string? Confirm, string? Fingerprint);
+
+    public sealed record ChangeDto(string Path, string Kind, IReadOnlyList<string>? Diff);
+
+    public sealed record RestorePlanDto(string Id, string Name, string Fingerprint, IReadOnlyList<string> Directories, IReadOnlyList<ChangeDto> Changes);
 
     public static void MapBackupsApi(this IEndpointRouteBuilder endpoints)
     {
@@ -23,6 +28,7 @@ public static class BackupsApi
         api.MapGet("", async (BackupService backups, CancellationToken ct) => TypedResults.Ok((await backups.ListAsync(ct)).Select(ToDto).ToList()));
         api.MapPost("", CreateAsync).RequireJsonContent();
         api.MapPost("/{id}/verify", VerifyAsync).RequireJsonContent();
+        api.MapGet("/{id}/restore-plan", PlanAsync);
         api.MapPost("/{id}/restore", RestoreAsync).RequireJsonContent();
     }
 
@@ -49,7 +55,34 @@ public static class BackupsApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["confirm"] = [$"Send {{\"confirm\": \"{backup.Name}\"}}: the backup's name, to confirm the restore."] });
         }
 
-        return await EnqueueAsync(context, queue, "backup-restore", new JsonObject { ["backup"] = id, ["confirm"] = backup.Name }, ct);
+        var fingerprint = request?.Fingerprint ?? "";
+        if (fingerprint.Length > 0 && !BackupFingerprint.IsWellFormed(fingerprint))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["fingerprint"] = [$"A fingerprint is the 64 lowercase hexadecimal characters of GET /api/backups/{id}/restore-plan, or left out."] });
+        }
+
+        return await EnqueueAsync(context, queue, "backup-restore", new JsonObject { ["backup"] = id, ["confirm"] = backup.Name, ["fingerprint"] = fingerprint }, ct);
+    }
+
+    /// <summary>What a restore would change, file by file, and the fingerprint to send with the restore so that it restores exactly this (422 when the backup cannot be restored).</summary>
+    private static async Task<IResult> PlanAsync(string id, BackupService backups, CancellationToken ct)
+    {
+        var (backup, problem) = await FindAsync(id, backups, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        try
+        {
+            var plan = await backups.PlanRestoreAsync(backup!, ct);
+            return TypedResults.Ok(new RestorePlanDto(backup!.Key, backup.Name, plan.Fingerprint, plan.Directories,
+                [.. plan.Changes.Select(c => new ChangeDto(c.Path, c.Kind.ToString().ToLowerInvariant(), c.Diff))]));
+        }
+        catch (Exception ex) when (ex is UnsafeArchiveException or IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return TypedResults.Problem(title: $"{backup!.Name} cannot be restored.", detail: ex.Message, statusCode: StatusCodes.Status422UnprocessableEntity);
+        }
     }
 
     /// <summary>The registered backup, or the answer: 400 for something that is not an id at all (a path, a name), 404 for an unknown one.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using OrchestrationMaint.Core.Backups;
 using OrchestrationMaint.Tests;
 
@@ -8,39 +6,19 @@ namespace OrchestrationMaint.Core.Tests.Backups;
 /// <summary>Backups and restores on a real demo target, real archives and a real SQLite file.</summary>
 public sealed class BackupServiceTests : IDisposable
 {
-    private readonly TempDirectory _temp = new("om-backup");
-    private string _root = "";
+    private readonly BackupHarness _harness = new();
 
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
+    private static CancellationToken Token => BackupHarness.Token;
 
-    private string ConfigFile => Path.Combine(_root, "config", "distribution.json");
+    private TempDirectory Temp => _harness.Temp;
 
-    private async Task<BackupService> StartAsync()
-    {
-        _root = TestTarget.GenerateDemo(_temp.Combine("demo"), records: 100);
-        var database = await TestDatabase.MigratedAsync(_temp.Combine("maint.db"));
-        return new BackupService(database, TestTarget.Location(_root, _temp.Path), Options.Create(new BackupOptions()), TimeProvider.System, NullLogger<BackupService>.Instance);
-    }
+    private string Root => _harness.Root;
 
-    /// <summary>What a restore checks before and after: here, only that config/distribution.json parses.</summary>
-    private Task<IReadOnlyList<(string Key, bool Passed, string Message)>> ConfigParses(CancellationToken _)
-    {
-        var passed = File.Exists(ConfigFile) && IsJson(File.ReadAllText(ConfigFile));
-        return Task.FromResult<IReadOnlyList<(string, bool, string)>>([("config", passed, passed ? "valid" : "invalid JSON")]);
-    }
+    private string ConfigFile => _harness.ConfigFile;
 
-    private static bool IsJson(string text)
-    {
-        try
-        {
-            System.Text.Json.JsonDocument.Parse(text).Dispose();
-            return true;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return false;
-        }
-    }
+    private Task<BackupService> StartAsync() => _harness.StartAsync();
+
+    private Task<IReadOnlyList<(string Key, bool Passed, string Message)>> ConfigParses(CancellationToken ct) => _harness.ConfigParses(ct);
 
     [Fact]
     public async Task Create_SystemState_IsVerifiedAgainstItsManifestUnderANewName()
@@ -53,7 +31,7 @@ public sealed class BackupServiceTests : IDisposable
         Assert.Equal(BackupStatus.Verified, first.Status);
         Assert.Matches(@"^backup_\d{8}_\d{6}\.tar\.gz$", first.Name);
         Assert.NotEqual(first.Name, second.Name);
-        Assert.True(File.Exists(Path.Combine(_root, "backups", first.Name)));
+        Assert.True(File.Exists(Path.Combine(Root, "backups", first.Name)));
         Assert.Contains("distribution.json", first.Manifest, StringComparison.Ordinal);
         Assert.True(first.FileCount > 5);
     }
@@ -92,19 +70,19 @@ public sealed class BackupServiceTests : IDisposable
         var original = File.ReadAllText(ConfigFile);
         var backup = await backups.CreateAsync(BackupKind.SystemState, "tester", null, false, _ => { }, Token);
         File.WriteAllText(ConfigFile, "{\"changed\": true}\n");
-        File.WriteAllText(Path.Combine(_root, "config", "extra.json"), "{}");
+        File.WriteAllText(Path.Combine(Root, "config", "extra.json"), "{}");
 
         var plan = await backups.PlanRestoreAsync(backup, Token);
-        var outcome = await backups.RestoreAsync(backup, backup.Name, "tester", 7, ConfigParses, _ => { }, Token);
+        var outcome = await backups.RestoreAsync(backup, backup.Name, null, "tester", 7, ConfigParses, _ => { }, Token);
 
         Assert.Contains(plan.Changes, c => c.Path == "config/distribution.json" && c.Kind == ChangeKind.Changed && c.Diff!.Contains("- {\"changed\": true}"));
         Assert.Contains(plan.Changes, c => c.Path == "config/extra.json" && c.Kind == ChangeKind.Removed);
         Assert.True(outcome.Restored, outcome.Summary);
         Assert.Equal(original, File.ReadAllText(ConfigFile));
-        Assert.False(File.Exists(Path.Combine(_root, "config", "extra.json")));
+        Assert.False(File.Exists(Path.Combine(Root, "config", "extra.json")));
         Assert.Equal(BackupStatus.Verified, outcome.SafetyBackup!.Status);
         Assert.True(outcome.SafetyBackup.IsSafetyBackup);
-        Assert.Empty(Directory.GetDirectories(_root, RestoreSwap.Prefix + "*"));
+        Assert.Empty(Directory.GetDirectories(Root, RestoreSwap.Prefix + "*"));
     }
 
     [Fact]
@@ -114,7 +92,7 @@ public sealed class BackupServiceTests : IDisposable
         var backup = await backups.CreateAsync(BackupKind.SystemState, "tester", null, false, _ => { }, Token);
         File.WriteAllText(ConfigFile, "{\"changed\": true}\n");
 
-        var outcome = await backups.RestoreAsync(backup, "backup_*.tar.gz", "tester", 7, ConfigParses, _ => { }, Token);
+        var outcome = await backups.RestoreAsync(backup, "backup_*.tar.gz", null, "tester", 7, ConfigParses, _ => { }, Token);
 
         Assert.False(outcome.Restored);
         Assert.StartsWith("Refused: type the backup's name", outcome.Summary, StringComparison.Ordinal);
@@ -130,13 +108,13 @@ public sealed class BackupServiceTests : IDisposable
         var broken = await backups.CreateAsync(BackupKind.ConfigurationSnapshot, "tester", null, false, _ => { }, Token);
         File.WriteAllText(ConfigFile, good);
 
-        var outcome = await backups.RestoreAsync(broken, broken.Name, "tester", 8, ConfigParses, _ => { }, Token);
+        var outcome = await backups.RestoreAsync(broken, broken.Name, null, "tester", 8, ConfigParses, _ => { }, Token);
 
         Assert.False(outcome.Restored);
         Assert.True(outcome.RolledBackAfterwards);
         Assert.StartsWith("Rolled back: the restored state broke config", outcome.Summary, StringComparison.Ordinal);
         Assert.Equal(good, File.ReadAllText(ConfigFile));
-        Assert.Empty(Directory.GetDirectories(_root, RestoreSwap.Prefix + "*"));
+        Assert.Empty(Directory.GetDirectories(Root, RestoreSwap.Prefix + "*"));
     }
 
     [Fact]
@@ -144,14 +122,14 @@ public sealed class BackupServiceTests : IDisposable
     {
         var backups = await StartAsync();
         var backup = await backups.CreateAsync(BackupKind.SystemState, "tester", null, false, _ => { }, Token);
-        var path = Path.Combine(_root, "backups", backup.Name);
+        var path = Path.Combine(Root, "backups", backup.Name);
         var bytes = File.ReadAllBytes(path);
         bytes[bytes.Length / 2] ^= 0x40;
         File.WriteAllBytes(path, bytes);
         File.WriteAllText(ConfigFile, "{\"changed\": true}\n");
 
         var verified = await backups.VerifyAsync(backup, _ => { }, Token);
-        var outcome = await backups.RestoreAsync(backup, backup.Name, "tester", 9, ConfigParses, _ => { }, Token);
+        var outcome = await backups.RestoreAsync(backup, backup.Name, null, "tester", 9, ConfigParses, _ => { }, Token);
 
         Assert.Equal(BackupStatus.Corrupt, verified.Status);
         Assert.False(outcome.Restored);
@@ -178,14 +156,14 @@ public sealed class BackupServiceTests : IDisposable
     {
         var backups = await StartAsync();
         var backup = await backups.CreateAsync(BackupKind.SystemState, "tester", null, false, _ => { }, Token);
-        var before = Directory.GetFileSystemEntries(_root).Order().ToList();
+        var before = Directory.GetFileSystemEntries(Root).Order().ToList();
 
         var drill = await backups.DrillAsync(backup, _ => { }, Token);
         var record = await backups.FindAsync(backup.Key, Token);
 
         Assert.True(drill.Passed, drill.Message);
         Assert.True(drill.Files > 5);
-        Assert.Equal(before, Directory.GetFileSystemEntries(_root).Order().ToList());
+        Assert.Equal(before, Directory.GetFileSystemEntries(Root).Order().ToList());
         Assert.True(record!.LastDrillPassed);
     }
 
@@ -193,72 +171,72 @@ public sealed class BackupServiceTests : IDisposable
     public async Task Restore_HandMadeArchiveWithALinkOutOfTheRestoredDirectories_IsRefusedAndChangesNothing()
     {
         var backups = await StartAsync();
-        var source = Directory.CreateDirectory(_temp.Combine("src", "scripts")).FullName;
+        var source = Directory.CreateDirectory(Temp.Combine("src", "scripts")).FullName;
         File.WriteAllText(Path.Combine(source, "run.sh"), "echo hi\n");
         File.CreateSymbolicLink(Path.Combine(source, "hook"), "../.git/hooks/post-checkout");
-        var tar = await OrchestrationMaint.Core.Target.ScriptRunner.RunAsync("tar", ["-czf", Path.Combine(_root, "backup_20261101.tar.gz"), "-C", _temp.Combine("src"), "scripts"], _temp.Path, TimeSpan.FromMinutes(1), Token);
+        var tar = await OrchestrationMaint.Core.Target.ScriptRunner.RunAsync("tar", ["-czf", Path.Combine(Root, "backup_20261101.tar.gz"), "-C", Temp.Combine("src"), "scripts"], Temp.Path, TimeSpan.FromMinutes(1), Token);
         Assert.True(tar.Succeeded, tar.Output);
         var handMade = Assert.Single(await backups.ListAsync(Token), b => b.Name == "backup_20261101.tar.gz");
-        var scriptsBefore = Directory.GetFileSystemEntries(Path.Combine(_root, "scripts")).Order().ToList();
+        var scriptsBefore = Directory.GetFileSystemEntries(Path.Combine(Root, "scripts")).Order().ToList();
 
-        var refused = await Assert.ThrowsAsync<UnsafeArchiveException>(() => backups.RestoreAsync(handMade, handMade.Name, "tester", 11, ConfigParses, _ => { }, Token));
+        var refused = await Assert.ThrowsAsync<UnsafeArchiveException>(() => backups.RestoreAsync(handMade, handMade.Name, null, "tester", 11, ConfigParses, _ => { }, Token));
 
         Assert.Contains("scripts/hook links to ../.git/hooks/post-checkout", refused.Message, StringComparison.Ordinal);
-        Assert.Equal(scriptsBefore, Directory.GetFileSystemEntries(Path.Combine(_root, "scripts")).Order().ToList());
-        Assert.Empty(Directory.GetDirectories(_root, RestoreSwap.Prefix + "*"));
+        Assert.Equal(scriptsBefore, Directory.GetFileSystemEntries(Path.Combine(Root, "scripts")).Order().ToList());
+        Assert.Empty(Directory.GetDirectories(Root, RestoreSwap.Prefix + "*"));
     }
 
     [Fact]
     public void RestoreSwap_RolledBack_RemovesADirectoryThatWasNotThereBefore()
     {
-        _root = Directory.CreateDirectory(_temp.Combine("target")).FullName;
-        var swap = RestoreSwap.Begin(_root, "44", ["modules"]);
+        var root = Directory.CreateDirectory(Temp.Combine("target")).FullName;
+        var swap = RestoreSwap.Begin(root, "44", ["modules"]);
         Directory.CreateDirectory(Path.Combine(swap.NewTree, "modules"));
         swap.Apply();
-        Assert.True(Directory.Exists(Path.Combine(_root, "modules")));
+        Assert.True(Directory.Exists(Path.Combine(root, "modules")));
 
-        RestoreSwap.RecoverAll(_root);
+        RestoreSwap.RecoverAll(root);
 
-        Assert.Empty(Directory.GetFileSystemEntries(_root));
+        Assert.Empty(Directory.GetFileSystemEntries(root));
     }
 
     [Fact]
     public void RestoreSwap_BackupWithoutADirectory_LeavesThatLiveDirectoryAlone()
     {
-        _root = Directory.CreateDirectory(_temp.Combine("target")).FullName;
-        Directory.CreateDirectory(Path.Combine(_root, "modules"));
-        File.WriteAllText(Path.Combine(_root, "modules", "m.sh"), "live");
-        var swap = RestoreSwap.Begin(_root, "43", ["config", "modules"]);
+        var root = Directory.CreateDirectory(Temp.Combine("target")).FullName;
+        Directory.CreateDirectory(Path.Combine(root, "modules"));
+        File.WriteAllText(Path.Combine(root, "modules", "m.sh"), "live");
+        var swap = RestoreSwap.Begin(root, "43", ["config", "modules"]);
         Directory.CreateDirectory(Path.Combine(swap.NewTree, "config"));
         File.WriteAllText(Path.Combine(swap.NewTree, "config", "a.json"), "new");
 
         swap.Apply();
         swap.Commit();
 
-        Assert.Equal("live", File.ReadAllText(Path.Combine(_root, "modules", "m.sh")));
-        Assert.Equal("new", File.ReadAllText(Path.Combine(_root, "config", "a.json")));
+        Assert.Equal("live", File.ReadAllText(Path.Combine(root, "modules", "m.sh")));
+        Assert.Equal("new", File.ReadAllText(Path.Combine(root, "config", "a.json")));
     }
 
     [Fact]
     public void RestoreSwap_CrashBeforeCommit_IsRolledBackToTheOldTreeAtStartUp()
     {
-        _root = Directory.CreateDirectory(_temp.Combine("target")).FullName;
-        Directory.CreateDirectory(Path.Combine(_root, "config"));
-        File.WriteAllText(Path.Combine(_root, "config", "a.json"), "old");
-        var swap = RestoreSwap.Begin(_root, "42", ["config", "scripts"]);
+        var root = Directory.CreateDirectory(Temp.Combine("target")).FullName;
+        Directory.CreateDirectory(Path.Combine(root, "config"));
+        File.WriteAllText(Path.Combine(root, "config", "a.json"), "old");
+        var swap = RestoreSwap.Begin(root, "42", ["config", "scripts"]);
         Directory.CreateDirectory(Path.Combine(swap.NewTree, "config"));
         File.WriteAllText(Path.Combine(swap.NewTree, "config", "a.json"), "new");
         swap.Apply();
-        Assert.Equal("new", File.ReadAllText(Path.Combine(_root, "config", "a.json")));
+        Assert.Equal("new", File.ReadAllText(Path.Combine(root, "config", "a.json")));
 
         // The app dies here: no commit. The next start-up finds the journal.
-        var done = RestoreSwap.RecoverAll(_root);
+        var done = RestoreSwap.RecoverAll(root);
 
         Assert.Single(done);
-        Assert.Equal("old", File.ReadAllText(Path.Combine(_root, "config", "a.json")));
-        Assert.False(Directory.Exists(Path.Combine(_root, "scripts")));
-        Assert.Equal(["config"], Directory.GetDirectories(_root).Select(Path.GetFileName));
-        Assert.Empty(Directory.GetDirectories(_root, RestoreSwap.Prefix + "*"));
+        Assert.Equal("old", File.ReadAllText(Path.Combine(root, "config", "a.json")));
+        Assert.False(Directory.Exists(Path.Combine(root, "scripts")));
+        Assert.Equal(["config"], Directory.GetDirectories(root).Select(Path.GetFileName));
+        Assert.Empty(Directory.GetDirectories(root, RestoreSwap.Prefix + "*"));
     }
 
     [Fact]
@@ -293,9 +271,5 @@ public sealed class BackupServiceTests : IDisposable
         Assert.Equal(9, plan.Count);
     }
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _temp.Dispose();
-    }
+    public void Dispose() => _harness.Dispose();
 }

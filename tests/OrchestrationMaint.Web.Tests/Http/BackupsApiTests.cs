@@ -73,6 +73,54 @@ public sealed class BackupsApiTests : IAsyncLifetime
         Assert.Contains(after.EnumerateArray(), b => b.GetProperty("isSafetyBackup").GetBoolean());
     }
 
+    [Fact]
+    public async Task RestorePlanThenRestore_BackupOverwrittenInBetween_TheRunIsRefusedUntilPlannedAgain()
+    {
+        var root = Path.Combine(_app.DataDirectory, "demo", "target");
+        var list = await _client.GetFromJsonAsync<JsonElement>("/api/backups", Ct);
+        var handMade = list.EnumerateArray().Single(b => b.GetProperty("kind").GetString() == "system" && !b.GetProperty("path").GetString()!.StartsWith("backups/", StringComparison.Ordinal));
+        var (id, name) = (handMade.GetProperty("id").GetString()!, handMade.GetProperty("name").GetString()!);
+        await File.WriteAllTextAsync(ConfigFile, "{\"changed\": true}\n", Ct);
+
+        var plan = await _client.GetFromJsonAsync<JsonElement>($"/api/backups/{id}/restore-plan", Ct);
+        Assert.Contains(plan.GetProperty("changes").EnumerateArray(), c => c.GetProperty("path").GetString() == "config/distribution.json" && c.GetProperty("kind").GetString() == "changed");
+        // The seed's "tar -czf backup_$(date +%Y%m%d).tar.gz", run again the same day, overwrites it in place.
+        using (var tar = System.Diagnostics.Process.Start("tar", ["-czf", Path.Combine(root, name), "-C", root, "scripts/", "modules/", "config/"]))
+        {
+            await tar.WaitForExitAsync(Ct);
+            Assert.Equal(0, tar.ExitCode);
+        }
+
+        await File.WriteAllTextAsync(ConfigFile, "{\"changed\": 2}\n", Ct);
+
+        var refused = await PostAsync($"/api/backups/{id}/restore", JsonSerializer.Serialize(new { confirm = name, fingerprint = plan.GetProperty("fingerprint").GetString() }));
+        var refusedRun = await WaitForRunAsync((await refused.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("url").GetString()!);
+        var again = await _client.GetFromJsonAsync<JsonElement>($"/api/backups/{id}/restore-plan", Ct);
+        var restored = await PostAsync($"/api/backups/{id}/restore", JsonSerializer.Serialize(new { confirm = name, fingerprint = again.GetProperty("fingerprint").GetString() }));
+        var restoredRun = await WaitForRunAsync((await restored.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("url").GetString()!);
+
+        Assert.Equal(HttpStatusCode.Accepted, refused.StatusCode);
+        Assert.Equal("Failed", refusedRun.GetProperty("state").GetString());
+        Assert.Equal($"Refused: {name} changed after you reviewed it: review the changes again. Nothing was changed.", refusedRun.GetProperty("summary").GetString());
+        Assert.NotEqual(plan.GetProperty("fingerprint").GetString(), again.GetProperty("fingerprint").GetString());
+        Assert.Contains(again.GetProperty("changes").EnumerateArray(), c => c.GetProperty("path").GetString() == "config/distribution.json");
+        Assert.Equal("Succeeded", restoredRun.GetProperty("state").GetString());
+        Assert.Equal("{\"changed\": true}\n", await File.ReadAllTextAsync(ConfigFile, Ct));
+    }
+
+    [Fact]
+    public async Task Restore_FingerprintThatIsNotOne_Is400AndQueuesNothing()
+    {
+        var backup = (await _client.GetFromJsonAsync<JsonElement>("/api/backups", Ct))[0];
+
+        var response = await PostAsync($"/api/backups/{backup.GetProperty("id").GetString()}/restore",
+            JsonSerializer.Serialize(new { confirm = backup.GetProperty("name").GetString(), fingerprint = "not-a-fingerprint" }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("fingerprint", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(0, (await _client.GetFromJsonAsync<JsonElement>("/api/runs", Ct)).GetProperty("total").GetInt32());
+    }
+
     [Theory]
     [InlineData("..%2F..%2Fetc%2Fpasswd", HttpStatusCode.BadRequest)]
     [InlineData("backup_20261109.tar.gz", HttpStatusCode.BadRequest)]

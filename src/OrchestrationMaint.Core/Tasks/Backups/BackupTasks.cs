@@ -81,6 +81,8 @@ public sealed class BackupRestoreTask(BackupService backups) : IMaintenanceTask
         [
             new TaskParameter("backup", "Backup id", ParameterKind.Text, null, "The id of the backup to restore (see the Backups page or GET /api/backups).", Max: 32),
             new TaskParameter("confirm", "Backup name", ParameterKind.Text, null, "The backup's name, typed to confirm.", Max: 200),
+            new TaskParameter("fingerprint", "Reviewed fingerprint", ParameterKind.Text, JsonValue.Create(""),
+                "The fingerprint of the restore plan you reviewed (the Backups page's dialog, or GET /api/backups/{id}/restore-plan): the restore is refused if the backup changed since. Empty: not checked.", Max: 64),
         ],
         "cp -r config_backup_*/ config/; tar -xzf backup_*.tar.gz  (both wrong when there is more than one backup)");
 
@@ -91,7 +93,7 @@ public sealed class BackupRestoreTask(BackupService backups) : IMaintenanceTask
             return TaskOutcome.Failure($"Refused: there is no registered backup with the id '{context.Arguments.Text("backup")}'. Nothing was changed.");
         }
 
-        var outcome = await backups.RestoreAsync(record, context.Arguments.Text("confirm"), $"run #{context.RunId}", context.RunId,
+        var outcome = await backups.RestoreAsync(record, context.Arguments.Text("confirm"), context.Arguments.Text("fingerprint"), $"run #{context.RunId}", context.RunId,
             ct => RestoreChecks.RunAsync(context.Root, ct), context.Log, cancellationToken);
         var result = new { backup = record.Key, record.Name, safetyBackup = outcome.SafetyBackup?.Key, safetyBackupName = outcome.SafetyBackup?.Name, outcome.RolledBackAfterwards };
         return outcome.Restored ? TaskOutcome.Success(outcome.Summary, result: result) : TaskOutcome.Failure(outcome.Summary, result: result);
