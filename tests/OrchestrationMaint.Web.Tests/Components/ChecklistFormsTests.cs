@@ -81,6 +81,7 @@ public sealed class ChecklistFormsTests : IAsyncLifetime
             guard, audit, Options.Create(new QueueOptions()), TimeProvider.System, NullLogger<TaskQueue>.Instance));
         _context.Services.AddScoped<CircuitRuns>();
         _context.Services.AddScoped<BrowserTimeZone>();
+        _context.Services.AddScoped<BrowserTime>();
         _dialogs = _context.Render<MudDialogProvider>();
     }
 
@@ -160,7 +161,7 @@ public sealed class ChecklistFormsTests : IAsyncLifetime
 
         var result = await dialog.Result.WaitAsync(TimeSpan.FromSeconds(5), Token);
         var saved = Assert.IsType<ChecklistItem>(result!.Data);
-        Assert.Equal(("Rotate the on-call phone", ChecklistCadence.Weekly, "operator"), (saved.Title, saved.Cadence, saved.CreatedBy));
+        Assert.Equal(("Rotate the on-call phone", ChecklistCadence.Weekly, "alice"), (saved.Title, saved.Cadence, saved.CreatedBy));
         Assert.Equal(1, await CountAsync(db => db.ChecklistItems));
     }
 
