@@ -50,13 +50,15 @@ public sealed class BrowserApp : IAsyncLifetime
     }
 
     /// <summary>A fresh browser profile (no cookies) in light mode at a desktop size.</summary>
-    public async Task<IPage> NewPageAsync()
+    /// <param name="timeZoneId">The browser's time zone (an IANA name); the machine's when null.</param>
+    public async Task<IPage> NewPageAsync(string? timeZoneId = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = App.BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1440, Height = 1000 },
             ColorScheme = ColorScheme.Light,
+            TimezoneId = timeZoneId,
         });
         context.SetDefaultTimeout(15_000);
         return await context.NewPageAsync();

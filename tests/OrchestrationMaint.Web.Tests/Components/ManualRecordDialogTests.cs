@@ -67,6 +67,16 @@ public sealed class ManualRecordDialogTests : IAsyncDisposable
         });
         Assert.False(_reference.Result.IsCompleted);
         Assert.Equal(0, await StoredAsync());
+
+        // Correcting one field takes its message away; the others stay until they are corrected too.
+        var task = _dialogs.Find("input[data-testid=record-task]");
+        task.Input("replace-disk-node-14");
+        task.Blur();
+        _dialogs.WaitForAssertion(() =>
+        {
+            Assert.DoesNotContain("Say which task", ErrorsShown, StringComparison.Ordinal);
+            Assert.Contains("Choose an outcome", ErrorsShown, StringComparison.Ordinal);
+        });
     }
 
     [Fact]
