@@ -23,7 +23,21 @@ public static class RecordsApi
         WriteByteOrderMark = true,
     };
 
-    public static void MapRecordsApi(this IEndpointRouteBuilder endpoints) => endpoints.MapGet(AppUrls.RecordsCsv, ExportCsv);
+    public sealed record WindowDto(long Id, DateTimeOffset Start, DateTimeOffset End, string Description, string AnnouncedBy, bool Active);
+
+    public sealed record WindowsDto(bool ActiveNow, IReadOnlyList<WindowDto> Windows);
+
+    public static void MapRecordsApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet(AppUrls.RecordsCsv, ExportCsv);
+        // For scripts that should hold off outside a window: the active windows and every one still to come.
+        endpoints.MapGet("/api/windows", (MaintenanceWindows windows, TimeProvider clock) =>
+        {
+            var now = clock.GetUtcNow();
+            var current = windows.Windows.Where(w => !w.IsOver(now)).Select(w => new WindowDto(w.Id, w.Start, w.End, w.Description, w.AnnouncedBy, w.IsActive(now))).ToList();
+            return TypedResults.Ok(new WindowsDto(current.Any(w => w.Active), current));
+        });
+    }
 
     private static IResult ExportCsv(string? q, string? task, string? outcome, string? by, string? from, string? to, string? tz, RecordBook book, TimeProvider clock, HttpContext context)
     {
@@ -40,6 +54,8 @@ public static class RecordsApi
             var cancellationToken = context.RequestAborted;
             await using var csv = CsvWriter.Create(body, CsvOptions, leaveOpen: true);
             csv.WriteHeader(CsvColumns);
+            // The response starts now, before the query's first row: the browser shows the download at once.
+            await csv.FlushAsync(cancellationToken);
             var rows = 0;
             await foreach (var record in book.StreamAsync(filter, cancellationToken))
             {
