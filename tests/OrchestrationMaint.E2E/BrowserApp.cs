@@ -49,15 +49,16 @@ public sealed class BrowserApp : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh browser profile (no cookies) in light mode at a desktop size, optionally in another time zone than the machine's.</summary>
-    public async Task<IPage> NewPageAsync(string? timeZone = null)
+    /// <summary>A fresh browser profile (no cookies) in light mode at a desktop size.</summary>
+    /// <param name="timeZoneId">The browser's time zone (an IANA name); the machine's when null.</param>
+    public async Task<IPage> NewPageAsync(string? timeZoneId = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = App.BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1440, Height = 1000 },
             ColorScheme = ColorScheme.Light,
-            TimezoneId = timeZone,
+            TimezoneId = timeZoneId,
         });
         context.SetDefaultTimeout(15_000);
         return await context.NewPageAsync();

@@ -8,6 +8,8 @@ using OrchestrationMaint.Web.Api;
 using OrchestrationMaint.Web.Components;
 using Prometheus;
 using OrchestrationMaint.Web.Health;
+using OrchestrationMaint.Web.Runbook;
+using OrchestrationMaint.Core.Tasks;
 using Microsoft.Extensions.Options;
 using Serilog;
 using Serilog.Events;
@@ -46,8 +48,17 @@ public static class OrchestrationMaintApp
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddScoped<CircuitRuns>();
-        builder.Services.AddScoped<BrowserTime>();
-        builder.Services.AddScoped<BrowserTimeZone>();
+        builder.Services.AddSingleton(provider =>
+        {
+            var runbook = RunbookLibrary.Build(RunbookLibrary.Embedded(), provider.GetRequiredService<TaskCatalog>());
+            var logger = provider.GetRequiredService<ILogger<RunbookDocument>>();
+            foreach (var problem in runbook.Problems)
+            {
+                logger.LogWarning("Runbook: {Problem}", problem);
+            }
+
+            return runbook;
+        });
         builder.Services.AddSingleton<PrometheusExporter>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals);
         builder.Services.AddHealthChecks()
@@ -75,6 +86,7 @@ public static class OrchestrationMaintApp
         app.MapStatusApi();
         app.MapTasksApi();
         app.MapBackupsApi();
+        app.MapRecordsApi();
         app.MapMetrics(AppUrls.Prometheus, app.Services.GetRequiredService<PrometheusExporter>().Registry);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

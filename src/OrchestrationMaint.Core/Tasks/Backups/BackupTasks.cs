@@ -20,6 +20,7 @@ public sealed class BackupCreateTask(BackupService backups) : IMaintenanceTask
     {
         // It only adds a backup: exclusive, so nothing changes under it, but nothing to confirm.
         ConfirmBeforeRun = false,
+        NeedsMaintenanceWindow = false,
     };
 
     public async Task<TaskOutcome> RunAsync(TaskContext context, CancellationToken cancellationToken)
