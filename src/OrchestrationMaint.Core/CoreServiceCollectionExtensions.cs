@@ -132,6 +132,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<TaskCatalog>();
         services.AddSingleton<RunHistory>();
         services.AddSingleton<MaintenanceRecorder>();
+        services.AddSingleton<RecordBook>();
+        services.AddSingleton<MaintenanceWindows>();
+        services.AddHostedService(provider => provider.GetRequiredService<MaintenanceWindows>());
         services.AddSingleton<TaskQueue>();
         services.AddHostedService(provider => provider.GetRequiredService<TaskQueue>());
         services.AddSingleton<ContactBook>();

@@ -1,5 +1,7 @@
+using System.Globalization;
 using OrchestrationMaint.Core.Metrics;
 using OrchestrationMaint.Core.Queue;
+using OrchestrationMaint.Core.Records;
 using OrchestrationMaint.Core.Records.Incidents;
 
 namespace OrchestrationMaint.Web;
@@ -20,6 +22,10 @@ public static class AppUrls
     public const string Incidents = "/incidents";
     public const string IncidentRoute = "/incidents/{Id:long}";
     public const string Checklist = "/checklist";
+    public const string Records = "/records";
+    public const string Windows = "/windows";
+    public const string Runbook = "/runbook";
+    public const string RecordsCsv = "/api/records.csv";
     public const string Error = "/error";
     public const string NotFound = "/not-found";
     public const string HealthLive = "/health/live";
@@ -60,12 +66,36 @@ public static class AppUrls
     public static string LoginReturningTo(string? returnUrl) =>
         string.IsNullOrEmpty(returnUrl) || returnUrl == Home ? Login : $"{Login}?ReturnUrl={Uri.EscapeDataString(returnUrl)}";
 
+    /// <summary>
+    /// The pages a runbook procedure can link to as <c>app:KEY</c> (see Runbook/). A page that is
+    /// renamed or removed here fails the runbook's test until the procedures follow.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> Pages = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["dashboard"] = Home,
+        ["tasks"] = Tasks,
+        ["runs"] = Runs,
+        ["schedules"] = Schedules,
+        ["backups"] = Backups,
+        ["logs"] = Logs,
+        ["target"] = Target,
+        ["settings"] = Settings,
+        ["records"] = Records,
+        ["windows"] = Windows,
+        ["runbook"] = Runbook,
+    };
+
+    /// <summary>A task's card on the Tasks page, with its Run button (the card's id is <see cref="TaskAnchor"/>).</summary>
+    public static string TaskCard(string key) => $"{Tasks}#{TaskAnchor(key)}";
+
+    public static string TaskAnchor(string key) => $"task-{key}";
+
     public static string LogsFailures(string? operation = null, string? text = null) =>
         $"{Logs}?tab=failures" + (string.IsNullOrEmpty(operation) ? "" : $"&op={Uri.EscapeDataString(operation)}") + (string.IsNullOrEmpty(text) ? "" : $"&q={Uri.EscapeDataString(text)}");
 
-    /// <summary>The dashboard for a window, optionally with the slow table filtered to one operation.</summary>
-    public static string Dashboard(MetricsWindow window, string? operation = null) =>
-        $"/?window={window.ToKey()}" + (string.IsNullOrEmpty(operation) ? "" : $"&op={Uri.EscapeDataString(operation)}");
+    /// <summary>The dashboard for a window, optionally with the slow table filtered to one operation and the maintenance windows' hours left out.</summary>
+    public static string Dashboard(MetricsWindow window, string? operation = null, bool excludeMaintenance = false) =>
+        $"/?window={window.ToKey()}" + (string.IsNullOrEmpty(operation) ? "" : $"&op={Uri.EscapeDataString(operation)}") + (excludeMaintenance ? "&exclude=maintenance" : "");
 
     public static string Run(long id) => $"{Runs}/{id}";
 
@@ -76,6 +106,23 @@ public static class AppUrls
         WithQuery(Incidents, ("type", type?.ToString()), ("severity", severity?.ToString()), ("from", Day(from)), ("to", Day(to)), ("status", status));
     /// <summary>The checklist's compliance history (the current period is <see cref="Checklist"/>).</summary>
     public const string ChecklistHistory = Checklist + "?view=history";
+
+    /// <summary>The Records page with its filters and page in the URL.</summary>
+    public static string RecordsFiltered(RecordFilter filter, int page = 1) =>
+        WithQuery(Records, [.. RecordQuery(filter), ("page", page > 1 ? page.ToString(CultureInfo.InvariantCulture) : null)]);
+
+    /// <summary>The CSV of every record the filter matches; <c>tz</c> says in which zone its days are.</summary>
+    public static string RecordsCsvFiltered(RecordFilter filter) => WithQuery(RecordsCsv, [.. RecordQuery(filter), ("tz", filter.Zone?.Id)]);
+
+    private static IEnumerable<(string Name, string? Value)> RecordQuery(RecordFilter filter) =>
+    [
+        ("q", filter.Text),
+        ("task", filter.Task),
+        ("outcome", filter.Outcome),
+        ("by", filter.Person),
+        ("from", Day(filter.From)),
+        ("to", Day(filter.To)),
+    ];
 
     /// <summary>The run list with its filters in the URL, so a view can be linked and bookmarked.</summary>
     public static string RunsFiltered(RunState? state = null, string? task = null, string? requestedBy = null, DateOnly? from = null, DateOnly? to = null)

@@ -49,12 +49,13 @@ public sealed class BrowserApp : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh browser profile signed in as the test Admin, in light mode at a desktop size, optionally in another time zone than the machine's.</summary>
-    public async Task<IPage> NewPageAsync(string? timeZone = null)
+    /// <summary>A fresh browser profile signed in as the test Admin, in light mode at a desktop size.</summary>
+    /// <param name="timeZoneId">The browser's time zone (an IANA name); the machine's when null.</param>
+    public async Task<IPage> NewPageAsync(string? timeZoneId = null)
     {
         // Signed in once per app; later profiles start from that cookie.
         _adminState ??= await SignInStateAsync(TestApp.AdminUser, TestApp.AdminPassword);
-        return await NewContextPageAsync(_adminState, timeZone);
+        return await NewContextPageAsync(_adminState, timeZoneId);
     }
 
     /// <summary>A fresh browser profile signed in as this user.</summary>
@@ -84,7 +85,7 @@ public sealed class BrowserApp : IAsyncLifetime
         return state;
     }
 
-    private async Task<IPage> NewContextPageAsync(string? storageState, string? timeZone = null)
+    private async Task<IPage> NewContextPageAsync(string? storageState, string? timeZoneId = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -92,7 +93,7 @@ public sealed class BrowserApp : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = 1440, Height = 1000 },
             ColorScheme = ColorScheme.Light,
             StorageState = storageState,
-            TimezoneId = timeZone,
+            TimezoneId = timeZoneId,
         });
         context.SetDefaultTimeout(15_000);
         return await context.NewPageAsync();

@@ -86,6 +86,8 @@ public sealed class TasksTests : IAsyncLifetime
         var dialog = page.GetByRole(AriaRole.Dialog);
         await Expect(dialog.GetByTestId("confirm-run")).ToBeDisabledAsync();
         await dialog.GetByLabel("Type fix-permissions to confirm").FillAsync("fix-permissions");
+        // No maintenance window is active: starting it needs one more yes.
+        await dialog.GetByText("Start anyway, outside a maintenance window").ClickAsync();
         await Expect(dialog.GetByTestId("confirm-run")).ToBeEnabledAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserApp.ScreenshotDirectory, "confirm-fix-permissions.png") });
         await dialog.GetByTestId("confirm-run").ClickAsync();
@@ -113,6 +115,7 @@ public sealed class TasksTests : IAsyncLifetime
 
         await page.GetByTestId("remove-listed").ClickAsync();
         await page.GetByRole(AriaRole.Dialog).GetByLabel("Type log-cleanup to confirm").FillAsync("log-cleanup");
+        await page.GetByRole(AriaRole.Dialog).GetByText("Start anyway, outside a maintenance window").ClickAsync();
         await page.GetByRole(AriaRole.Dialog).GetByTestId("confirm-run").ClickAsync();
 
         await Expect(page.GetByTestId("run-summary")).ToContainTextAsync("Removed 1 of 1 file(s)", new() { Timeout = 30_000 });

@@ -13,7 +13,8 @@ public sealed record MetricsTruth(long Records, long Successes, long Failures, l
 {
     public double? SuccessRate => Successes + Failures == 0 ? null : 100.0 * Successes / (Successes + Failures);
 
-    public static MetricsTruth Of(string path, double slowThreshold, DateTimeOffset? from)
+    /// <param name="excludeHour">Leaves out every line (record or malformed) of the UTC hours it says yes to.</param>
+    public static MetricsTruth Of(string path, double slowThreshold, DateTimeOffset? from, Func<DateTimeOffset, bool>? excludeHour = null)
     {
         var text = Encoding.UTF8.GetString(File.ReadAllBytes(path));
         if (text.StartsWith('\uFEFF'))
@@ -37,13 +38,13 @@ public sealed record MetricsTruth(long Records, long Successes, long Failures, l
             var record = TryRecord(line);
             if (record is null)
             {
-                malformed += from is null || lastHour >= from ? 1 : 0;
+                malformed += (from is null || lastHour >= from) && excludeHour?.Invoke(lastHour) != true ? 1 : 0;
                 continue;
             }
 
             var (timestamp, operation, status, duration) = record.Value;
             lastHour = MetricsWindows.FloorHour(timestamp);
-            if (from is not null && lastHour < from)
+            if ((from is not null && lastHour < from) || excludeHour?.Invoke(lastHour) == true)
             {
                 continue;
             }

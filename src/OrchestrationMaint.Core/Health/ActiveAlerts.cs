@@ -10,7 +10,8 @@ public enum AlertSeverity
 }
 
 /// <param name="Key">Stable: success-rate, slow-operations, or check:KEY for a failing health check.</param>
-public sealed record ActiveAlert(string Key, AlertSeverity Severity, string Title, string Message);
+/// <param name="ExpectedBecause">Set while a maintenance window is active: the alert is likely the work's doing, so it is shown as expected.</param>
+public sealed record ActiveAlert(string Key, AlertSeverity Severity, string Title, string Message, string? ExpectedBecause = null);
 
 /// <summary>
 /// What needs attention right now, from the live figures (last 24 h, so it changes the moment the
@@ -18,7 +19,8 @@ public sealed record ActiveAlert(string Key, AlertSeverity Severity, string Titl
 /// </summary>
 public static class ActiveAlerts
 {
-    public static IReadOnlyList<ActiveAlert> Compute(MetricsSummary last24Hours, Thresholds thresholds, IReadOnlyList<CheckResult> checks)
+    /// <param name="expectedBecause">Why alerts are expected right now (an active maintenance window), or null.</param>
+    public static IReadOnlyList<ActiveAlert> Compute(MetricsSummary last24Hours, Thresholds thresholds, IReadOnlyList<CheckResult> checks, string? expectedBecause = null)
     {
         var alerts = new List<ActiveAlert>();
         if (last24Hours.SuccessRate is { } rate && rate < thresholds.SuccessRateAlertPercent)
@@ -39,6 +41,7 @@ public static class ActiveAlerts
             alerts.Add(new ActiveAlert($"check:{check.Key}", check.Status == HealthStatus.Unhealthy ? AlertSeverity.Critical : AlertSeverity.Warning, check.Title, check.Message));
         }
 
-        return [.. alerts.OrderBy(a => a.Severity)];
+        // Still listed and still red or amber: a window explains an alert, it does not make it go away.
+        return [.. alerts.OrderBy(a => a.Severity).Select(a => a with { ExpectedBecause = expectedBecause })];
     }
 }

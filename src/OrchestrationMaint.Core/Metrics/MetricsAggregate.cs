@@ -162,8 +162,9 @@ public sealed class MetricsAggregate
     }
 
     /// <remarks>Optimised from the first call: the first one comes right after a cold ingestion, over every cell.</remarks>
+    /// <param name="excludedHours">Hours (ticks of their UTC start) left out of every figure: maintenance windows, see <see cref="TimeRange.HoursTouched"/>.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public MetricsSummary Summarize(MetricsWindow window, DateTimeOffset now)
+    public MetricsSummary Summarize(MetricsWindow window, DateTimeOffset now, IReadOnlySet<long>? excludedHours = null)
     {
         var from = window.Start(now);
         var fromTicks = from?.UtcTicks ?? long.MinValue;
@@ -175,7 +176,7 @@ public sealed class MetricsAggregate
         var series = new Dictionary<long, Cell>();
         foreach (var ((hour, operation), cell) in _cells)
         {
-            if (hour < fromTicks)
+            if (hour < fromTicks || excludedHours?.Contains(hour) == true)
             {
                 continue;
             }
@@ -216,7 +217,7 @@ public sealed class MetricsAggregate
         long malformed = 0;
         foreach (var (hour, count) in _malformedByHour)
         {
-            if (hour >= fromTicks)
+            if (hour >= fromTicks && excludedHours?.Contains(hour) != true)
             {
                 malformed += count;
             }
@@ -238,8 +239,9 @@ public sealed class MetricsAggregate
     }
 
     /// <summary>The newest slow records first; only the newest <see cref="RecentSlowCapacity"/> are kept in full.</summary>
-    public IReadOnlyList<KeptRecord> RecentSlow(DateTimeOffset? from, string? operation, int limit) =>
+    public IReadOnlyList<KeptRecord> RecentSlow(DateTimeOffset? from, string? operation, int limit, IReadOnlySet<long>? excludedHours = null) =>
         _recentSlow.NewestFirst(from, operation)
+            .Where(r => excludedHours is null || !excludedHours.Contains(MetricsWindows.FloorHour(r.Timestamp).UtcTicks))
             .Take(limit)
             .ToList();
 

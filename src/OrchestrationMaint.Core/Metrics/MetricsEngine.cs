@@ -64,19 +64,22 @@ public sealed class MetricsEngine(
     /// <summary>Completes once the file has been looked at (and read) for the first time.</summary>
     public Task FirstPollCompleted => _firstPoll.Task;
 
-    public MetricsSummary Summarize(MetricsWindow window)
+    /// <param name="excluded">Time left out of the figures (maintenance windows), by whole hours: see <see cref="TimeRange.HoursTouched"/>.</param>
+    public MetricsSummary Summarize(MetricsWindow window, IReadOnlyList<TimeRange>? excluded = null)
     {
+        var hours = excluded is { Count: > 0 } ? TimeRange.HoursTouched(excluded) : null;
         lock (_gate)
         {
-            return _aggregate.Summarize(window, clock.GetUtcNow());
+            return _aggregate.Summarize(window, clock.GetUtcNow(), hours);
         }
     }
 
-    public IReadOnlyList<KeptRecord> SlowOperations(MetricsWindow window, string? operation, int limit)
+    public IReadOnlyList<KeptRecord> SlowOperations(MetricsWindow window, string? operation, int limit, IReadOnlyList<TimeRange>? excluded = null)
     {
+        var hours = excluded is { Count: > 0 } ? TimeRange.HoursTouched(excluded) : null;
         lock (_gate)
         {
-            return _aggregate.RecentSlow(window.Start(clock.GetUtcNow()), operation, limit);
+            return _aggregate.RecentSlow(window.Start(clock.GetUtcNow()), operation, limit, hours);
         }
     }
 

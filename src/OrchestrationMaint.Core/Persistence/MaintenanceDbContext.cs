@@ -28,6 +28,8 @@ public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> 
 
     public DbSet<Schedule> Schedules => Set<Schedule>();
 
+    public DbSet<MaintenanceWindow> MaintenanceWindows => Set<MaintenanceWindow>();
+
     public DbSet<BackupRecord> Backups => Set<BackupRecord>();
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
@@ -116,7 +118,17 @@ public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> 
             record.Property(r => r.Outcome).HasMaxLength(20);
             record.Property(r => r.RequestedBy).HasMaxLength(200);
             record.Property(r => r.Summary).HasMaxLength(2000);
-            record.HasIndex(r => r.At);
+            record.Property(r => r.Notes).HasMaxLength(ManualRecordDraft.MaxTextLength);
+            // The Records page's order (newest first, id breaking ties) straight from the index.
+            record.HasIndex(r => new { r.At, r.Id });
+        });
+        builder.Entity<MaintenanceWindow>(window =>
+        {
+            window.ToTable("MaintenanceWindows");
+            window.Property(w => w.Description).HasMaxLength(WindowDraft.MaxDescriptionLength);
+            window.Property(w => w.AnnouncedBy).HasMaxLength(200);
+            window.Property(w => w.CancelledBy).HasMaxLength(200);
+            window.HasIndex(w => w.Start);
         });
         builder.Entity<BackupRecord>(backup =>
         {

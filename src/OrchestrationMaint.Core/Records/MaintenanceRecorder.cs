@@ -14,6 +14,7 @@ namespace OrchestrationMaint.Core.Records;
 public sealed class MaintenanceRecorder(IDbContextFactory<MaintenanceDbContext> contextFactory, TargetLocation location, ILogger<MaintenanceRecorder> logger)
 {
     private static readonly Lock LogGate = new();
+    private readonly Subscribers<MaintenanceRecord> _subscribers = new(logger);
 
     public string LogPath => Path.Combine(location.Root, "logs", "maintenance.log");
 
@@ -26,7 +27,11 @@ public sealed class MaintenanceRecorder(IDbContextFactory<MaintenanceDbContext> 
         }
 
         AppendToLog(record);
+        _subscribers.Notify(record);
     }
+
+    /// <summary>Called on the writer's thread after each stored record; dispose to stop.</summary>
+    public IDisposable Subscribe(Action<MaintenanceRecord> onRecord) => _subscribers.Add(onRecord);
 
     /// <summary>One tab-separated line; tabs and line breaks inside a field would break the format, so they become spaces.</summary>
     public static string FormatLine(MaintenanceRecord record)

@@ -47,6 +47,29 @@ public sealed record TaskDescriptor(
     /// updates), Operator for read-only and routine work. A task that only adds (a new backup) says so itself.
     /// </summary>
     public Role RequiredRole { get; init; } = ChangesTarget ? Role.Admin : Role.Operator;
+
+    /// <summary>
+    /// Whether it belongs in a maintenance window: started from the UI outside one, it asks for an extra
+    /// confirmation. Every task that changes the target, unless only adding to it (a new backup is
+    /// what one makes before any change, at any time).
+    /// </summary>
+    public bool NeedsMaintenanceWindow { get; init; } = ChangesTarget;
+
+    /// <summary>
+    /// <see cref="NeedsMaintenanceWindow"/> for these arguments: a dry run (a <c>dryRun</c> parameter
+    /// that is, or defaults to, true) only lists what it would do, so it needs no window.
+    /// </summary>
+    public bool NeedsMaintenanceWindowFor(JsonObject? arguments)
+    {
+        if (!NeedsMaintenanceWindow)
+        {
+            return false;
+        }
+
+        var dryRun = Parameters.FirstOrDefault(p => p is { Name: "dryRun", Kind: ParameterKind.Boolean });
+        var value = dryRun is null ? null : arguments?[dryRun.Name] ?? dryRun.Default;
+        return value?.GetValueKind() != JsonValueKind.True;
+    }
 }
 
 /// <summary>

@@ -9,6 +9,8 @@ using OrchestrationMaint.Web.Auth;
 using OrchestrationMaint.Web.Components;
 using Prometheus;
 using OrchestrationMaint.Web.Health;
+using OrchestrationMaint.Web.Runbook;
+using OrchestrationMaint.Core.Tasks;
 using Microsoft.Extensions.Options;
 using Serilog;
 using Serilog.Events;
@@ -63,8 +65,17 @@ public static class OrchestrationMaintApp
         });
         builder.Services.AddMudServices();
         builder.Services.AddScoped<CircuitRuns>();
-        builder.Services.AddScoped<BrowserTime>();
-        builder.Services.AddScoped<BrowserTimeZone>();
+        builder.Services.AddSingleton(provider =>
+        {
+            var runbook = RunbookLibrary.Build(RunbookLibrary.Embedded(), provider.GetRequiredService<TaskCatalog>());
+            var logger = provider.GetRequiredService<ILogger<RunbookDocument>>();
+            foreach (var problem in runbook.Problems)
+            {
+                logger.LogWarning("Runbook: {Problem}", problem);
+            }
+
+            return runbook;
+        });
         builder.Services.AddSingleton<PrometheusExporter>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals);
         builder.Services.AddHealthChecks()
@@ -95,6 +106,7 @@ public static class OrchestrationMaintApp
         app.MapTasksApi();
         app.MapBackupsApi();
         app.MapAccessApi();
+        app.MapRecordsApi();
         app.MapMetrics(AppUrls.Prometheus, app.Services.GetRequiredService<PrometheusExporter>().Registry);
         // Our own Content-Security-Policy already says frame-ancestors 'none'; Blazor's second one would only add noise.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(server => server.ContentSecurityFrameAncestorsPolicy = null);

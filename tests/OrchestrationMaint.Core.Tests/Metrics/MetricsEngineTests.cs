@@ -36,8 +36,11 @@ public sealed class MetricsEngineTests : IDisposable
 
     private static void AssertMatchesTruth(MetricsEngine engine, string path, MetricsWindow window)
     {
-        var truth = MetricsTruth.Of(path, engine.SlowThresholdSeconds, window.Start(DateTimeOffset.UtcNow));
-        var summary = engine.Summarize(window);
+        AssertEqual(MetricsTruth.Of(path, engine.SlowThresholdSeconds, window.Start(DateTimeOffset.UtcNow)), engine.Summarize(window));
+    }
+
+    private static void AssertEqual(MetricsTruth truth, MetricsSummary summary)
+    {
         Assert.Equal(truth.Records, summary.Records);
         Assert.Equal(truth.Successes, summary.Successes);
         Assert.Equal(truth.Failures, summary.Failures);
@@ -369,4 +372,76 @@ public sealed class MetricsEngineTests : IDisposable
     }
 
     public void Dispose() => _temp.Dispose();
+
+    /// <summary>30 days of generated history, read once.</summary>
+    private async Task<MetricsEngine> IngestHistoryAsync(int records)
+    {
+        Directory.CreateDirectory(Path.Combine(Root, "logs"));
+        using (var file = File.Create(MetricsPath))
+        {
+            DemoTargetGenerator.WriteHistory(file, null, DateTimeOffset.UtcNow.AddDays(-30), DateTimeOffset.UtcNow, records, new Random(5));
+        }
+
+        var (engine, _) = await StartEngineAsync();
+        engine.Poll();
+        return engine;
+    }
+
+    /// <summary>Windows that start and end mid-hour, one inside a single hour, one still running, one a week back.</summary>
+    private static IReadOnlyList<TimeRange> Windows(DateTimeOffset now) =>
+    [
+        new(now.AddDays(-2).AddMinutes(13), now.AddDays(-2).AddHours(2).AddMinutes(40)),
+        new(MetricsWindows.FloorHour(now.AddHours(-10)).AddMinutes(5), MetricsWindows.FloorHour(now.AddHours(-10)).AddMinutes(50)),
+        new(now.AddMinutes(-40), now),
+        new(now.AddDays(-6).AddHours(-3), now.AddDays(-6).AddHours(4)),
+    ];
+
+    /// <summary>An hour is left out when any window overlaps it at all: computed by interval overlap, not the engine's hour walk.</summary>
+    private static bool Touched(IReadOnlyList<TimeRange> windows, DateTimeOffset hour) => windows.Any(w => w.Start < hour.AddHours(1) && w.End > hour);
+
+    [Fact]
+    public async Task Summarize_WindowsExcluded_EqualsTruthWithoutTheirHoursInEveryView()
+    {
+        var engine = await IngestHistoryAsync(60_000);
+        var now = DateTimeOffset.UtcNow;
+        var windows = Windows(now);
+
+        foreach (var view in Enum.GetValues<MetricsWindow>())
+        {
+            var truth = MetricsTruth.Of(MetricsPath, engine.SlowThresholdSeconds, view.Start(now), hour => Touched(windows, hour));
+            var all = MetricsTruth.Of(MetricsPath, engine.SlowThresholdSeconds, view.Start(now));
+            var summary = engine.Summarize(view, windows);
+
+            AssertEqual(truth, summary);
+
+            // Something really was left out, and no hour of the series lies in a window.
+            Assert.True(all.Records > truth.Records, $"{view}: the windows held no records");
+            Assert.DoesNotContain(summary.Series, point => view is MetricsWindow.Last24Hours or MetricsWindow.Last7Days && Touched(windows, point.Start));
+        }
+    }
+
+    [Fact]
+    public async Task SlowOperations_WindowsExcluded_ListsNoneFromTheirHours()
+    {
+        var engine = await IngestHistoryAsync(60_000);
+        var windows = Windows(DateTimeOffset.UtcNow);
+
+        var all = engine.SlowOperations(MetricsWindow.Last7Days, null, 10_000);
+        var kept = engine.SlowOperations(MetricsWindow.Last7Days, null, 10_000, windows);
+
+        Assert.NotEmpty(kept);
+        Assert.DoesNotContain(kept, r => Touched(windows, MetricsWindows.FloorHour(r.Timestamp)));
+        Assert.Equal(all.Where(r => !Touched(windows, MetricsWindows.FloorHour(r.Timestamp))).Select(r => r.LineNumber), kept.Select(r => r.LineNumber));
+        Assert.Equal(engine.Summarize(MetricsWindow.Last7Days, windows).SlowOperations, kept.Count);
+    }
+
+    [Fact]
+    public void HoursTouched_RangeInsideOneHourAndRangeEndingOnTheHour_CountsOnlyTheHoursOverlapped()
+    {
+        var nine = new DateTimeOffset(2026, 11, 28, 9, 0, 0, TimeSpan.Zero);
+
+        var hours = TimeRange.HoursTouched([new(nine.AddMinutes(10), nine.AddMinutes(20)), new(nine.AddHours(2).AddMinutes(30), nine.AddHours(4)), new(nine, nine)]);
+
+        Assert.Equal([nine.UtcTicks, nine.AddHours(2).UtcTicks, nine.AddHours(3).UtcTicks], hours.Order());
+    }
 }

@@ -77,11 +77,12 @@ public sealed class ChecklistFormsTests : IAsyncLifetime
         _context.Services.AddSingleton(catalog);
         _context.Services.AddSingleton(_store);
         _context.Services.AddSingleton(_queries);
-        _context.Services.AddSingleton(new TaskQueue(catalog, _database, location, new MaintenanceRecorder(_database, location, NullLogger<MaintenanceRecorder>.Instance),
+        var recorder = new MaintenanceRecorder(_database, location, NullLogger<MaintenanceRecorder>.Instance);
+        _context.Services.AddSingleton(new TaskQueue(catalog, _database, location, recorder,
             guard, audit, Options.Create(new QueueOptions()), TimeProvider.System, NullLogger<TaskQueue>.Instance));
+        // Starting a run asks about maintenance windows (none here).
+        _context.Services.AddSingleton(new MaintenanceWindows(_database, recorder, TimeProvider.System, NullLogger<MaintenanceWindows>.Instance));
         _context.Services.AddScoped<CircuitRuns>();
-        _context.Services.AddScoped<BrowserTimeZone>();
-        _context.Services.AddScoped<BrowserTime>();
         _dialogs = _context.Render<MudDialogProvider>();
     }
 

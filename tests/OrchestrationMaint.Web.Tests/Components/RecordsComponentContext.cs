@@ -39,7 +39,6 @@ internal sealed class RecordsComponentContext : IAsyncDisposable
         Bunit.Services.AddMudServices();
         Bunit.Services.AddSingleton(Contacts);
         Bunit.Services.AddSingleton(Incidents);
-        Bunit.Services.AddScoped<BrowserTime>();
         Bunit.Services.AddScoped<CurrentActor>();
     }
 
@@ -87,8 +86,11 @@ internal sealed class RecordsComponentContext : IAsyncDisposable
         var location = new TargetLocation(Options.Create(new TargetOptions { Root = _temp.Path }), Options.Create(new StorageOptions { DataDirectory = _temp.Path }));
         Bunit.Services.AddSingleton(new TaskCatalog([]));
         Bunit.Services.AddSingleton(new RunHistory(Database, TimeProvider.System));
-        Bunit.Services.AddSingleton(new TaskQueue(new TaskCatalog([]), Database, location, new MaintenanceRecorder(Database, location, NullLogger<MaintenanceRecorder>.Instance),
+        var recorder = new MaintenanceRecorder(Database, location, NullLogger<MaintenanceRecorder>.Instance);
+        Bunit.Services.AddSingleton(new TaskQueue(new TaskCatalog([]), Database, location, recorder,
             Guard, Audit, Options.Create(new QueueOptions()), TimeProvider.System, NullLogger<TaskQueue>.Instance));
+        // Starting a run asks about maintenance windows (none here).
+        Bunit.Services.AddSingleton(new MaintenanceWindows(Database, recorder, TimeProvider.System, NullLogger<MaintenanceWindows>.Instance));
         Bunit.Services.AddScoped<CircuitRuns>();
     }
 

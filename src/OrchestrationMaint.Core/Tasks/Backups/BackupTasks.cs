@@ -22,6 +22,7 @@ public sealed class BackupCreateTask(BackupService backups) : IMaintenanceTask
         // It only adds a backup: exclusive, so nothing changes under it, but nothing to confirm, and routine work for an Operator.
         ConfirmBeforeRun = false,
         RequiredRole = Role.Operator,
+        NeedsMaintenanceWindow = false,
     };
 
     public async Task<TaskOutcome> RunAsync(TaskContext context, CancellationToken cancellationToken)

@@ -1,0 +1,60 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OrchestrationMaint.Core.Health;
+using OrchestrationMaint.Core.Metrics;
+using OrchestrationMaint.Core.Tasks;
+using OrchestrationMaint.Tests;
+
+namespace OrchestrationMaint.Core.Tests.Tasks;
+
+/// <summary>Which tasks of the real catalogue belong in a maintenance window, and the alerts a window explains.</summary>
+public sealed class MaintenanceWindowTaskTests : IDisposable
+{
+    private readonly TempDirectory _temp = new("om-catalog");
+
+    public void Dispose() => _temp.Dispose();
+
+    private TaskCatalog RealCatalog()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:DataDirectory"] = _temp.Path }).Build();
+        var services = new ServiceCollection().AddLogging().AddOrchestrationMaintCore(configuration).BuildServiceProvider();
+        return services.GetRequiredService<TaskCatalog>();
+    }
+
+    [Fact]
+    public void NeedsMaintenanceWindow_RealCatalogue_ExactlyTheTasksThatChangeTheTargetBeyondAddingABackup()
+    {
+        var catalog = RealCatalog();
+
+        var needing = catalog.All.Select(t => t.Descriptor).Where(d => d.NeedsMaintenanceWindow).Select(d => d.Key).Order(StringComparer.Ordinal);
+
+        Assert.Equal(["backup-prune", "backup-restore", "fix-permissions", "log-cleanup", "recreate-config", "system-update"], needing);
+        Assert.True(catalog.Find("backup-create")!.Descriptor.ChangesTarget);
+    }
+
+    [Fact]
+    public void NeedsMaintenanceWindowFor_DryRunByDefaultOrAsked_NotNeededARealRunIs()
+    {
+        var cleanup = RealCatalog().Find("log-cleanup")!.Descriptor;
+
+        Assert.False(cleanup.NeedsMaintenanceWindowFor(null));
+        Assert.False(cleanup.NeedsMaintenanceWindowFor(new JsonObject { ["dryRun"] = true }));
+        Assert.True(cleanup.NeedsMaintenanceWindowFor(new JsonObject { ["dryRun"] = false, ["fromDryRun"] = 12 }));
+        Assert.True(RealCatalog().Find("fix-permissions")!.Descriptor.NeedsMaintenanceWindowFor(null));
+    }
+
+    [Fact]
+    public void ActiveAlerts_DuringAWindow_AllStillListedAndMarkedExpected()
+    {
+        var summary = new MetricsSummary(MetricsWindow.Last24Hours, null, 100, 90, 10, 0, 90, 3, 0, null, [], []);
+
+        var plain = ActiveAlerts.Compute(summary, new Thresholds(), []);
+        var during = ActiveAlerts.Compute(summary, new Thresholds(), [], "Maintenance window #4: upgrade");
+
+        Assert.Equal(["success-rate", "slow-operations"], plain.Select(a => a.Key));
+        Assert.All(plain, a => Assert.Null(a.ExpectedBecause));
+        Assert.Equal(plain.Select(a => a.Key), during.Select(a => a.Key));
+        Assert.All(during, a => Assert.Equal("Maintenance window #4: upgrade", a.ExpectedBecause));
+    }
+}
