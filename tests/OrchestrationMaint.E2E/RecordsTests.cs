@@ -153,7 +153,7 @@ public sealed class RecordsTests : IAsyncLifetime
         await ScreenshotAsync(dashboard, "banner-upcoming.png");
 
         var started = await Service<MaintenanceWindows>().AnnounceAsync(
-            new WindowDraft(now.AddMinutes(-20), now.AddMinutes(70), "Restore drill on node-14: distribution paused, failures expected"), "alice", Ct);
+            new WindowDraft(now.AddMinutes(-20), now.AddMinutes(70), "Restore drill on node-14: distribution paused, failures expected"), await _browser.App.ActorAsync("alice"), Ct);
         Assert.Empty(started.Errors);
         await Expect(dashboard.GetByTestId("window-active")).ToContainTextAsync("Maintenance window in progress until");
         await Expect(dashboard.Locator("[data-alert=success-rate]").GetByTestId("alert-expected")).ToBeVisibleAsync();
@@ -167,7 +167,7 @@ public sealed class RecordsTests : IAsyncLifetime
         Assert.NotEqual(withBurst, await dashboard.GetByTestId("success-rate").InnerTextAsync());
         await ScreenshotAsync(dashboard, "dashboard-windows-excluded.png");
 
-        Assert.Null(await Service<MaintenanceWindows>().EndNowAsync(started.Window!.Id, "alice", Ct));
+        Assert.Null(await Service<MaintenanceWindows>().EndNowAsync(started.Window!.Id, await _browser.App.ActorAsync("alice"), Ct));
         await Expect(dashboard.GetByTestId("window-active")).ToHaveCountAsync(0);
         await Expect(dashboard.GetByTestId("alert-expected")).ToHaveCountAsync(0);
 
@@ -205,7 +205,7 @@ public sealed class RecordsTests : IAsyncLifetime
         await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
 
         var now = DateTimeOffset.UtcNow;
-        Assert.Empty((await Service<MaintenanceWindows>().AnnounceAsync(new WindowDraft(now.AddMinutes(-1), now.AddHours(1), "Permissions work"), "alice", Ct)).Errors);
+        Assert.Empty((await Service<MaintenanceWindows>().AnnounceAsync(new WindowDraft(now.AddMinutes(-1), now.AddHours(1), "Permissions work"), await _browser.App.ActorAsync("alice"), Ct)).Errors);
         await card.GetByTestId("run-task").ClickAsync();
         await page.GetByRole(AriaRole.Dialog).GetByLabel("Type fix-permissions to confirm").FillAsync("fix-permissions");
         await Expect(page.GetByRole(AriaRole.Dialog).GetByTestId("confirm-run")).ToBeEnabledAsync();

@@ -85,6 +85,15 @@ public sealed class TestApp : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>An account by this name and role (created with a random password the first time), as the services see who acts.</summary>
+    public async Task<OrchestrationMaint.Core.Access.Actor> ActorAsync(string name, OrchestrationMaint.Core.Access.Role role = OrchestrationMaint.Core.Access.Role.Operator)
+    {
+        var accounts = Services.GetRequiredService<OrchestrationMaint.Core.Access.UserAdmin>();
+        var existing = (await accounts.ListAsync(CancellationToken.None)).FirstOrDefault(u => u.UserName == name)
+            ?? (await accounts.CreateAsync(OrchestrationMaint.Core.Access.Actor.System, name, role, null, CancellationToken.None)).User!;
+        return OrchestrationMaint.Core.Access.Actor.User(existing.Id, name, "127.0.0.1");
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         // Development resolves static web assets from the build output, as `dotnet run` does.

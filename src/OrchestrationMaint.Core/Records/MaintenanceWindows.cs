@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrchestrationMaint.Core.Metrics;
+using OrchestrationMaint.Core.Access;
 using OrchestrationMaint.Core.Persistence;
 
 namespace OrchestrationMaint.Core.Records;
@@ -25,6 +26,7 @@ public sealed record WindowPage(IReadOnlyList<MaintenanceWindow> Windows, int To
 public sealed class MaintenanceWindows(
     IDbContextFactory<MaintenanceDbContext> contextFactory,
     MaintenanceRecorder recorder,
+    AccessGuard guard,
     TimeProvider clock,
     ILogger<MaintenanceWindows> logger) : BackgroundService
 {
@@ -94,7 +96,10 @@ public sealed class MaintenanceWindows(
         return new WindowPage(windows, total);
     }
 
-    public async Task<WindowResult> AnnounceAsync(WindowDraft draft, string by, CancellationToken cancellationToken)
+    public Task<WindowResult> AnnounceAsync(WindowDraft draft, Actor actor, CancellationToken cancellationToken) =>
+        guard.AuditedAsync(actor, Role.Operator, "window.announced", "announce maintenance windows", draft.Description, by => AnnounceCoreAsync(draft, by, cancellationToken), r => r.Errors.Count == 0 ? null : string.Join(" ", r.Errors.Values), cancellationToken);
+
+    private async Task<WindowResult> AnnounceCoreAsync(WindowDraft draft, string by, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var errors = draft.Validate(now);
@@ -120,8 +125,11 @@ public sealed class MaintenanceWindows(
         return new WindowResult(window, errors);
     }
 
+    public Task<WindowResult> UpdateAsync(long id, WindowDraft draft, Actor actor, CancellationToken cancellationToken) =>
+        guard.AuditedAsync(actor, Role.Operator, "window.changed", "change maintenance windows", $"window #{id}", by => UpdateCoreAsync(id, draft, by, cancellationToken), r => r.Errors.Count == 0 ? null : string.Join(" ", r.Errors.Values), cancellationToken);
+
     /// <summary>A window that has not ended can change its end and description; its start only until it starts.</summary>
-    public async Task<WindowResult> UpdateAsync(long id, WindowDraft draft, string by, CancellationToken cancellationToken)
+    private async Task<WindowResult> UpdateCoreAsync(long id, WindowDraft draft, string by, CancellationToken cancellationToken)
     {
         WindowResult? result = null;
         await WriteAsync(async db =>
@@ -157,9 +165,12 @@ public sealed class MaintenanceWindows(
         return result!;
     }
 
+    public Task<string?> CancelAsync(long id, Actor actor, CancellationToken cancellationToken) =>
+        guard.AuditedAsync(actor, Role.Operator, "window.cancelled", "cancel maintenance windows", $"window #{id}", by => CancelCoreAsync(id, by, cancellationToken), r => r, cancellationToken);
+
     /// <summary>Calls off a window that has not started; one that has is ended instead (<see cref="EndNowAsync"/>).</summary>
     /// <returns>Null when done, else why not.</returns>
-    public async Task<string?> CancelAsync(long id, string by, CancellationToken cancellationToken)
+    private async Task<string?> CancelCoreAsync(long id, string by, CancellationToken cancellationToken)
     {
         string? problem = null;
         await WriteAsync(async db =>
@@ -180,9 +191,12 @@ public sealed class MaintenanceWindows(
         return problem;
     }
 
+    public Task<string?> EndNowAsync(long id, Actor actor, CancellationToken cancellationToken) =>
+        guard.AuditedAsync(actor, Role.Operator, "window.ended", "end maintenance windows", $"window #{id}", by => EndNowCoreAsync(id, by, cancellationToken), r => r, cancellationToken);
+
     /// <summary>Ends an active window now (the work finished early).</summary>
     /// <returns>Null when done, else why not.</returns>
-    public async Task<string?> EndNowAsync(long id, string by, CancellationToken cancellationToken)
+    private async Task<string?> EndNowCoreAsync(long id, string by, CancellationToken cancellationToken)
     {
         string? problem = null;
         await WriteAsync(async db =>

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using OrchestrationMaint.Core.Access;
 using OrchestrationMaint.Core.Persistence;
 
 namespace OrchestrationMaint.Core.Records;
@@ -20,7 +21,7 @@ public sealed record RecordFacets(IReadOnlyList<string> Tasks, IReadOnlyList<str
 /// Reads the maintenance records (paged and filtered in SQL, newest first) and adds the ones an
 /// operator types in; <see cref="MaintenanceRecorder"/> stores and mirrors every record.
 /// </summary>
-public sealed class RecordBook(IDbContextFactory<MaintenanceDbContext> contextFactory, MaintenanceRecorder recorder, TimeProvider clock)
+public sealed class RecordBook(IDbContextFactory<MaintenanceDbContext> contextFactory, MaintenanceRecorder recorder, AccessGuard guard, TimeProvider clock)
 {
     /// <summary>Distinct values listed per filter: a free-typed activity name per record must not grow a menu without bound.</summary>
     public const int MaxFacetValues = 200;
@@ -55,7 +56,11 @@ public sealed class RecordBook(IDbContextFactory<MaintenanceDbContext> contextFa
     }
 
     /// <summary>Stores (and mirrors to logs/maintenance.log) a record an operator typed in; nothing is stored when it has errors.</summary>
-    public async Task<(MaintenanceRecord? Record, IReadOnlyDictionary<string, string> Errors)> AddManualAsync(ManualRecordDraft draft, string enteredBy, CancellationToken cancellationToken)
+    public Task<(MaintenanceRecord? Record, IReadOnlyDictionary<string, string> Errors)> AddManualAsync(ManualRecordDraft draft, Actor actor, CancellationToken cancellationToken) =>
+        guard.AuditedAsync(actor, Role.Operator, "record.added", "add maintenance records", draft.Task, by => AddManualCoreAsync(draft, by, cancellationToken),
+            r => r.Errors.Count == 0 ? null : string.Join(" ", r.Errors.Values), cancellationToken);
+
+    private async Task<(MaintenanceRecord? Record, IReadOnlyDictionary<string, string> Errors)> AddManualCoreAsync(ManualRecordDraft draft, string enteredBy, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var errors = draft.Validate(now);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
+using OrchestrationMaint.Core.Access;
 using OrchestrationMaint.Core.Metrics;
 using OrchestrationMaint.Core.Records;
 using OrchestrationMaint.Core.Tests.Scheduling;
@@ -9,6 +10,19 @@ namespace OrchestrationMaint.Core.Tests.Records;
 
 public sealed class MaintenanceWindowsTests : IAsyncLifetime
 {
+    private readonly Dictionary<string, Actor> _actors = [];
+
+    /// <summary>An Operator account by that name (the services check the role of whoever acts).</summary>
+    private async Task<Actor> UserAsync(string name)
+    {
+        if (!_actors.TryGetValue(name, out var actor))
+        {
+            _actors[name] = actor = await _database.AddUserAsync(name, Role.Operator);
+        }
+
+        return actor;
+    }
+
     private static readonly DateTimeOffset Now = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
     private readonly TempDirectory _temp = new("om-windows");
     private readonly ManualClock _clock = new(Now);
@@ -30,7 +44,7 @@ public sealed class MaintenanceWindowsTests : IAsyncLifetime
     private async Task<MaintenanceWindows> StartServiceAsync()
     {
         var recorder = new MaintenanceRecorder(_database, TestTarget.Location(_temp.Combine("target"), _temp.Path), NullLogger<MaintenanceRecorder>.Instance);
-        var windows = new MaintenanceWindows(_database, recorder, _clock, NullLogger<MaintenanceWindows>.Instance);
+        var windows = new MaintenanceWindows(_database, recorder, _database.Guard, _clock, NullLogger<MaintenanceWindows>.Instance);
         await windows.LoadAsync(Token);
         return windows;
     }
@@ -50,7 +64,7 @@ public sealed class MaintenanceWindowsTests : IAsyncLifetime
 
     private async Task<MaintenanceWindow> AnnounceAsync(TimeSpan startIn, TimeSpan length, string description = "Upgrade git on the distribution host")
     {
-        var result = await _windows.AnnounceAsync(new WindowDraft(Now + startIn, Now + startIn + length, description), "alice", Token);
+        var result = await _windows.AnnounceAsync(new WindowDraft(Now + startIn, Now + startIn + length, description), await UserAsync("alice"), Token);
         Assert.Empty(result.Errors);
         return result.Window!;
     }
@@ -121,7 +135,7 @@ public sealed class MaintenanceWindowsTests : IAsyncLifetime
         var window = await AnnounceAsync(TimeSpan.FromMinutes(-30), TimeSpan.FromHours(2));
         _clock.Now = Now.AddMinutes(10);
 
-        Assert.Null(await _windows.EndNowAsync(window.Id, "bob", Token));
+        Assert.Null(await _windows.EndNowAsync(window.Id, await UserAsync("bob"), Token));
         await _windows.RecordBoundariesAsync(Token);
         _clock.Now = Now.AddHours(3);
         await _windows.RecordBoundariesAsync(Token);
@@ -139,10 +153,10 @@ public sealed class MaintenanceWindowsTests : IAsyncLifetime
         var upcoming = await AnnounceAsync(TimeSpan.FromHours(2), TimeSpan.FromHours(1));
         var active = await AnnounceAsync(TimeSpan.FromMinutes(-5), TimeSpan.FromHours(1));
 
-        Assert.Null(await _windows.CancelAsync(upcoming.Id, "bob", Token));
-        Assert.Contains("has started: end it now", await _windows.CancelAsync(active.Id, "bob", Token), StringComparison.Ordinal);
-        Assert.Contains("was cancelled", await _windows.CancelAsync(upcoming.Id, "bob", Token), StringComparison.Ordinal);
-        Assert.Contains("no maintenance window #999", await _windows.CancelAsync(999, "bob", Token), StringComparison.Ordinal);
+        Assert.Null(await _windows.CancelAsync(upcoming.Id, await UserAsync("bob"), Token));
+        Assert.Contains("has started: end it now", await _windows.CancelAsync(active.Id, await UserAsync("bob"), Token), StringComparison.Ordinal);
+        Assert.Contains("was cancelled", await _windows.CancelAsync(upcoming.Id, await UserAsync("bob"), Token), StringComparison.Ordinal);
+        Assert.Contains("no maintenance window #999", await _windows.CancelAsync(999, await UserAsync("bob"), Token), StringComparison.Ordinal);
 
         Assert.Empty(_windows.Upcoming(Now));
         Assert.Equal([active.Id], _windows.Windows.Select(w => w.Id));
@@ -157,8 +171,8 @@ public sealed class MaintenanceWindowsTests : IAsyncLifetime
     {
         var window = await AnnounceAsync(TimeSpan.FromMinutes(-30), TimeSpan.FromHours(1));
 
-        var moved = await _windows.UpdateAsync(window.Id, new WindowDraft(window.Start.AddMinutes(10), window.End, "x"), "bob", Token);
-        var extended = await _windows.UpdateAsync(window.Id, new WindowDraft(window.Start, window.End.AddHours(1), "Upgrade git, and its hooks"), "bob", Token);
+        var moved = await _windows.UpdateAsync(window.Id, new WindowDraft(window.Start.AddMinutes(10), window.End, "x"), await UserAsync("bob"), Token);
+        var extended = await _windows.UpdateAsync(window.Id, new WindowDraft(window.Start, window.End.AddHours(1), "Upgrade git, and its hooks"), await UserAsync("bob"), Token);
 
         Assert.Contains("can no longer move", moved.Errors["start"], StringComparison.Ordinal);
         Assert.Empty(extended.Errors);
@@ -173,7 +187,7 @@ public sealed class MaintenanceWindowsTests : IAsyncLifetime
         var window = await AnnounceAsync(TimeSpan.FromMinutes(10), TimeSpan.FromHours(1));
         _clock.Now = Now.AddHours(2);
 
-        var result = await _windows.UpdateAsync(window.Id, new WindowDraft(Now.AddHours(3), Now.AddHours(4), "again"), "bob", Token);
+        var result = await _windows.UpdateAsync(window.Id, new WindowDraft(Now.AddHours(3), Now.AddHours(4), "again"), await UserAsync("bob"), Token);
 
         Assert.Contains("is over", result.Errors["window"], StringComparison.Ordinal);
     }
@@ -186,7 +200,7 @@ public sealed class MaintenanceWindowsTests : IAsyncLifetime
     [InlineData(24 * 400, 24 * 400 + 1, "x", "start", "check the year")]
     public async Task Announce_BadDraft_RefusedWithTheFieldAndNothingStored(int startHours, int endHours, string description, string field, string message)
     {
-        var result = await _windows.AnnounceAsync(new WindowDraft(Now.AddHours(startHours), Now.AddHours(endHours), description), "alice", Token);
+        var result = await _windows.AnnounceAsync(new WindowDraft(Now.AddHours(startHours), Now.AddHours(endHours), description), await UserAsync("alice"), Token);
 
         Assert.Null(result.Window);
         Assert.Contains(message, result.Errors[field], StringComparison.Ordinal);
@@ -196,7 +210,7 @@ public sealed class MaintenanceWindowsTests : IAsyncLifetime
     [Fact]
     public async Task Announce_DescriptionOf501Characters_Refused()
     {
-        var result = await _windows.AnnounceAsync(new WindowDraft(Now.AddHours(1), Now.AddHours(2), new string('d', 501)), "alice", Token);
+        var result = await _windows.AnnounceAsync(new WindowDraft(Now.AddHours(1), Now.AddHours(2), new string('d', 501)), await UserAsync("alice"), Token);
 
         Assert.Contains("keep it to 500", result.Errors["description"], StringComparison.Ordinal);
     }

@@ -81,7 +81,7 @@ public sealed class ChecklistFormsTests : IAsyncLifetime
         _context.Services.AddSingleton(new TaskQueue(catalog, _database, location, recorder,
             guard, audit, Options.Create(new QueueOptions()), TimeProvider.System, NullLogger<TaskQueue>.Instance));
         // Starting a run asks about maintenance windows (none here).
-        _context.Services.AddSingleton(new MaintenanceWindows(_database, recorder, TimeProvider.System, NullLogger<MaintenanceWindows>.Instance));
+        _context.Services.AddSingleton(new MaintenanceWindows(_database, recorder, guard, TimeProvider.System, NullLogger<MaintenanceWindows>.Instance));
         _context.Services.AddScoped<CircuitRuns>();
         _dialogs = _context.Render<MudDialogProvider>();
     }

@@ -1,11 +1,12 @@
 using Bunit;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using MudBlazor;
 using MudBlazor.Services;
+using MudBlazor;
+using OrchestrationMaint.Core.Access;
 using OrchestrationMaint.Core.Persistence;
 using OrchestrationMaint.Core.Records;
 using OrchestrationMaint.Core.Target;
@@ -38,7 +39,9 @@ public sealed class ManualRecordDialogTests : IAsyncDisposable
         _context.Services.AddMudServices();
         _context.Services.AddSingleton(TimeProvider.System);
         _context.Services.AddSingleton(new TaskCatalog([]));
-        _context.Services.AddSingleton(new RecordBook(_database, recorder, TimeProvider.System));
+        var audit = new AuditLog(_database, TimeProvider.System, NullLogger<AuditLog>.Instance);
+        _context.Services.AddSingleton(new RecordBook(_database, recorder, new AccessGuard(_database, audit, TimeProvider.System), TimeProvider.System));
+        await _context.AsAsync(_database, "operator");
         _popovers = _context.Render<MudPopoverProvider>();
         _dialogs = _context.Render<MudDialogProvider>();
         var service = _context.Services.GetRequiredService<IDialogService>();

@@ -90,7 +90,7 @@ internal sealed class RecordsComponentContext : IAsyncDisposable
         Bunit.Services.AddSingleton(new TaskQueue(new TaskCatalog([]), Database, location, recorder,
             Guard, Audit, Options.Create(new QueueOptions()), TimeProvider.System, NullLogger<TaskQueue>.Instance));
         // Starting a run asks about maintenance windows (none here).
-        Bunit.Services.AddSingleton(new MaintenanceWindows(Database, recorder, TimeProvider.System, NullLogger<MaintenanceWindows>.Instance));
+        Bunit.Services.AddSingleton(new MaintenanceWindows(Database, recorder, Guard, TimeProvider.System, NullLogger<MaintenanceWindows>.Instance));
         Bunit.Services.AddScoped<CircuitRuns>();
     }
 

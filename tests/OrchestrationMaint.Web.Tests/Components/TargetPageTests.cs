@@ -48,13 +48,14 @@ public sealed class TargetPageTests : IAsyncDisposable
         // The layout only subscribes to the queue and reads its count: no database is touched.
         var database = new PooledDbContextFactory<MaintenanceDbContext>(new DbContextOptionsBuilder<MaintenanceDbContext>().UseSqlite($"Data Source={_temp.Combine("unused.db")}").Options);
         var audit = new AuditLog(database, TimeProvider.System, NullLogger<AuditLog>.Instance);
+        var guard = new AccessGuard(database, audit, TimeProvider.System);
         var recorder = new MaintenanceRecorder(database, location, NullLogger<MaintenanceRecorder>.Instance);
         _context.Services.AddSingleton(new TaskQueue(new TaskCatalog([]), database, location,
-            recorder, new AccessGuard(database, audit, TimeProvider.System), audit, Options.Create(new QueueOptions()), TimeProvider.System, NullLogger<TaskQueue>.Instance));
+            recorder, guard, audit, Options.Create(new QueueOptions()), TimeProvider.System, NullLogger<TaskQueue>.Instance));
         // The layout's maintenance banner reads the windows it has loaded (none here): no database either.
         _context.Services.AddSingleton(new TaskCatalog([]));
         _context.Services.AddSingleton(TimeProvider.System);
-        _context.Services.AddSingleton(new MaintenanceWindows(database, recorder, TimeProvider.System, NullLogger<MaintenanceWindows>.Instance));
+        _context.Services.AddSingleton(new MaintenanceWindows(database, recorder, guard, TimeProvider.System, NullLogger<MaintenanceWindows>.Instance));
         _context.AddAuthorization().SetAuthorized("operator").SetRoles(nameof(Role.Operator));
         _context.Services.AddScoped<CurrentActor>();
         _context.Services.AddScoped<CircuitRuns>();

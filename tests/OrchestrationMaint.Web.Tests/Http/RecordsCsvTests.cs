@@ -120,7 +120,7 @@ public sealed class RecordsCsvTests : IAsyncLifetime
         var book = Service<RecordBook>();
         foreach (var (task, outcome, hoursAgo) in new[] { ("health-check", "succeeded", 1), ("health-check", "failed", 30), ("log-cleanup", "failed", 2), ("health-check", "failed", 3) })
         {
-            var (record, errors) = await book.AddManualAsync(new ManualRecordDraft(task, outcome, "disk 91%", null, DateTimeOffset.UtcNow.AddHours(-hoursAgo)), "operator", Ct);
+            var (record, errors) = await book.AddManualAsync(new ManualRecordDraft(task, outcome, "disk 91%", null, DateTimeOffset.UtcNow.AddHours(-hoursAgo)), await _app.ActorAsync("operator"), Ct);
             Assert.Empty(errors);
         }
 
@@ -141,8 +141,8 @@ public sealed class RecordsCsvTests : IAsyncLifetime
         var windows = Service<MaintenanceWindows>();
         var now = DateTimeOffset.UtcNow;
         Assert.False(System.Text.Json.JsonDocument.Parse(await _client.GetStringAsync("/api/windows", Ct)).RootElement.GetProperty("activeNow").GetBoolean());
-        var later = await windows.AnnounceAsync(new WindowDraft(now.AddDays(3), now.AddDays(3).AddHours(2), "Quarterly review"), "alice", Ct);
-        var active = await windows.AnnounceAsync(new WindowDraft(now.AddMinutes(-5), now.AddHours(1), "Upgrade \"git\""), "bob", Ct);
+        var later = await windows.AnnounceAsync(new WindowDraft(now.AddDays(3), now.AddDays(3).AddHours(2), "Quarterly review"), await _app.ActorAsync("alice"), Ct);
+        var active = await windows.AnnounceAsync(new WindowDraft(now.AddMinutes(-5), now.AddHours(1), "Upgrade \"git\""), await _app.ActorAsync("bob"), Ct);
 
         var json = System.Text.Json.JsonDocument.Parse(await _client.GetStringAsync("/api/windows", Ct)).RootElement;
 
