@@ -94,6 +94,8 @@ public sealed class BackupsTests : IAsyncLifetime
 
         await dialog.GetByLabel($"Type {name} to confirm").FillAsync(name);
         await dialog.GetByTestId("start-restore").ClickAsync();
+        // No maintenance window is active: the restore asks once more.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start anyway" }).ClickAsync();
 
         await Expect(page.GetByTestId("run-header")).ToHaveAttributeAsync("data-state", "Failed", new() { Timeout = 60_000 });
         await Expect(page.GetByTestId("run-summary")).ToContainTextAsync($"Refused: {name} changed after you reviewed it: review the changes again. Nothing was changed.");

@@ -25,15 +25,7 @@ public sealed class ChecklistTests : IAsyncLifetime
     /// <summary>A page whose browser lives in Berlin, as the configured checklist zone does.</summary>
     private async Task<IPage> OpenAsync(string url = "/checklist")
     {
-        var context = await _browser.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = _browser.App.BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1440, Height = 1000 },
-            ColorScheme = ColorScheme.Light,
-            TimezoneId = "Europe/Berlin",
-        });
-        context.SetDefaultTimeout(15_000);
-        var page = await context.NewPageAsync();
+        var page = await _browser.NewPageAsync("Europe/Berlin");
         await page.GotoAsync(url);
         await BrowserApp.WaitUntilInteractiveAsync(page);
         return page;
@@ -81,7 +73,7 @@ public sealed class ChecklistTests : IAsyncLifetime
         foreach (var item in new[] { "verify-system-health", "review-logs", "monitor-disk-space" })
         {
             await Expect(Row(page, item)).ToHaveAttributeAsync("data-state", "Done");
-            await Expect(Row(page, item).GetByTestId("checklist-status")).ToContainTextAsync(new Regex("Ticked by operator today \\d\\d:\\d\\d"));
+            await Expect(Row(page, item).GetByTestId("checklist-status")).ToContainTextAsync(new Regex("Ticked by admin today \\d\\d:\\d\\d"));
         }
 
         await Expect(Row(page, "verify-system-health").GetByTestId("tick-note-text")).ToHaveTextAsync(markup);
@@ -95,7 +87,7 @@ public sealed class ChecklistTests : IAsyncLifetime
         await Expect(Row(page, "monitor-disk-space")).ToHaveAttributeAsync("data-state", "Open");
         await Row(page, "monitor-disk-space").GetByTestId("item-menu").ClickAsync();
         await page.GetByRole(AriaRole.Menuitem, new() { Name = "Tick log" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Dialog).GetByTestId("item-log")).ToContainTextAsync(new Regex("by operator today \\d\\d:\\d\\d"));
+        await Expect(page.GetByRole(AriaRole.Dialog).GetByTestId("item-log")).ToContainTextAsync(new Regex("by admin today \\d\\d:\\d\\d"));
         await Expect(page.GetByRole(AriaRole.Dialog).Locator("tr.om-unticked")).ToHaveCountAsync(1);
     }
 
@@ -133,7 +125,7 @@ public sealed class ChecklistTests : IAsyncLifetime
         await Expect(Row(first, "review-logs")).ToHaveAttributeAsync("data-state", "Done");
         await second.GetByRole(AriaRole.Dialog).GetByTestId("confirm-tick").ClickAsync();
 
-        await Expect(second.GetByRole(AriaRole.Dialog).GetByTestId("tick-error")).ToContainTextAsync(new Regex("Already ticked by operator at today \\d\\d:\\d\\d"));
+        await Expect(second.GetByRole(AriaRole.Dialog).GetByTestId("tick-error")).ToContainTextAsync(new Regex("Already ticked by admin at today \\d\\d:\\d\\d"));
         await second.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
         // The second page followed the first one's tick live.
         await Expect(Row(second, "review-logs")).ToHaveAttributeAsync("data-state", "Done");

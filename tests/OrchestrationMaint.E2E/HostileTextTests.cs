@@ -23,6 +23,71 @@ public sealed class HostileTextTests : IAsyncLifetime
     public ValueTask DisposeAsync() => _browser.DisposeAsync();
 
     [Fact]
+    public async Task ScriptPayloads_InConfigValuesAndCommitMessages_RenderAsTextAndRunNothing()
+    {
+        var demo = Path.Combine(_browser.App.DataDirectory, "demo");
+        var target = Path.Combine(demo, "target");
+        using var api = _browser.App.CreateRealClient();
+
+        // A commit on origin whose message is a script: the system update lists it in its result.
+        var clone = Path.Combine(demo, "payload-clone");
+        await GitAsync(demo, "clone", "origin.git", clone);
+        await GitAsync(clone, "-c", "user.name=e2e", "-c", "user.email=e2e@example.com", "commit", "--allow-empty", "-m", Payload);
+        await GitAsync(clone, "push", "origin", "HEAD:main");
+        var update = await StartAsync(api, "system-update", "{}");
+
+        // A configuration value that is a script: the restore dialog's diff shows it.
+        await StartAsync(api, "backup-create", "{\"kind\": \"config\"}");
+        var config = Path.Combine(target, "config", "distribution.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(config, TestContext.Current.CancellationToken))!.AsObject();
+        json["payload"] = Payload;
+        await File.WriteAllTextAsync(config, json.ToJsonString(), TestContext.Current.CancellationToken);
+
+        var page = await _browser.NewPageAsync();
+        await page.GotoAsync($"/runs/{update}");
+        await BrowserApp.WaitUntilInteractiveAsync(page);
+        await Expect(page.GetByTestId("run-header")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = 60_000 });
+        await Expect(page.Locator("body")).ToContainTextAsync("<script>window.__pwned=2</script>");
+        await page.GotoAsync("/backups");
+        await BrowserApp.WaitUntilInteractiveAsync(page);
+        // Two config snapshots: the system update's own, and ours; either shows the payload as a change.
+        await page.GetByTestId("restore-backup").First.ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await Expect(dialog.GetByTestId("restore-diff").First).ToContainTextAsync("window.__pwned", new() { Timeout = 30_000 });
+
+        Assert.Null(await page.EvaluateAsync<int?>("() => window.__pwned ?? null"));
+        Assert.Equal(0, await page.Locator("img[src=x]").CountAsync());
+    }
+
+    private static async Task GitAsync(string directory, params string[] arguments)
+    {
+        var result = await OrchestrationMaint.Core.Target.ScriptRunner.RunAsync("git", arguments, directory, TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.True(result.ExitCode == 0, result.Output);
+    }
+
+    /// <summary>Starts a task over the API and waits until it succeeded; returns the run's id.</summary>
+    private static async Task<long> StartAsync(HttpClient api, string task, string body)
+    {
+        using var response = await api.PostAsync($"/api/tasks/{task}", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var id = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.GetProperty("id").GetInt64();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var run = System.Text.Json.JsonDocument.Parse(await api.GetStringAsync($"/api/runs/{id}", TestContext.Current.CancellationToken)).RootElement;
+            var state = run.GetProperty("state").GetString();
+            if (state is not ("Queued" or "Running"))
+            {
+                Assert.True(state == "Succeeded", $"{task}: {state} {run.GetProperty("summary").GetString()}");
+                return id;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{task} is still {state}");
+            await Task.Delay(250, TestContext.Current.CancellationToken);
+        }
+    }
+
+    [Fact]
     public async Task ScriptPayloads_InMetricsLogsAndContactNames_RenderAsTextAndRunNothing()
     {
         var now = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
