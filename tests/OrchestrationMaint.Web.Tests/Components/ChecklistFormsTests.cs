@@ -52,22 +52,9 @@ public sealed class ChecklistFormsTests : IAsyncLifetime
         var audit = new AuditLog(_database, TimeProvider.System, NullLogger<AuditLog>.Instance);
         var guard = new AccessGuard(_database, audit, TimeProvider.System);
         _store = new ChecklistStore(_database, catalog, calendar, guard, NullLogger<ChecklistStore>.Instance);
-        await using (var db = await _database.CreateDbContextAsync(Token))
-        {
-            foreach (var name in (string[])["alice", "bob"])
-            {
-                var user = new AppUser { UserName = name, NormalizedUserName = name.ToUpperInvariant(), Role = Role.Operator, SecurityStamp = Guid.NewGuid().ToString() };
-                db.Users.Add(user);
-                _actors[name] = Actor.User(user.Id, name);
-            }
-
-            await db.SaveChangesAsync(Token);
-        }
-
-        // The dialogs act as the signed-in alice.
-        _context.AddAuthorization().SetAuthorized("alice").SetRoles(nameof(Role.Operator))
-            .SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, _actors["alice"].Id), new System.Security.Claims.Claim(ActorClaims.KindClaim, "user"));
-        _context.Services.AddScoped<CurrentActor>();
+        // The dialogs act as the signed-in alice; bob ticks from elsewhere.
+        _actors["alice"] = await _context.AsAsync(_database, "alice");
+        _actors["bob"] = await SignedIn.AddAccountAsync(_database, "bob");
         _queries = new ChecklistQueries(_database, calendar);
         var location = new TargetLocation(Options.Create(new TargetOptions { Root = _temp.Path }), Options.Create(new StorageOptions { DataDirectory = _temp.Path }));
 

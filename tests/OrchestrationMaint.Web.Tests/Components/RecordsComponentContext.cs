@@ -39,7 +39,6 @@ internal sealed class RecordsComponentContext : IAsyncDisposable
         Bunit.Services.AddMudServices();
         Bunit.Services.AddSingleton(Contacts);
         Bunit.Services.AddSingleton(Incidents);
-        Bunit.Services.AddScoped<CurrentActor>();
     }
 
     public AuditLog Audit { get; }
@@ -63,20 +62,9 @@ internal sealed class RecordsComponentContext : IAsyncDisposable
     {
         var context = new RecordsComponentContext();
         await new DatabaseMigrator(context.Database, NullLogger<DatabaseMigrator>.Instance).StartAsync(Xunit.TestContext.Current.CancellationToken);
-        await using (var db = await context.Database.CreateDbContextAsync(Xunit.TestContext.Current.CancellationToken))
-        {
-            foreach (var name in (string[])["alice", "bob"])
-            {
-                var user = new AppUser { UserName = name, NormalizedUserName = name.ToUpperInvariant(), Role = Role.Operator, SecurityStamp = Guid.NewGuid().ToString() };
-                db.Users.Add(user);
-                context._actors[name] = Actor.User(user.Id, name);
-            }
-
-            await db.SaveChangesAsync(Xunit.TestContext.Current.CancellationToken);
-        }
-
-        context.Bunit.AddAuthorization().SetAuthorized("alice").SetRoles(nameof(Role.Operator))
-            .SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, context._actors["alice"].Id), new System.Security.Claims.Claim(ActorClaims.KindClaim, "user"));
+        // The rendered components act as the signed-in alice; bob acts from elsewhere.
+        context._actors["alice"] = await context.Bunit.AsAsync(context.Database, "alice");
+        context._actors["bob"] = await SignedIn.AddAccountAsync(context.Database, "bob");
         return context;
     }
 
