@@ -27,6 +27,30 @@ internal sealed class TestDatabase(string path) : IDbContextFactory<MaintenanceD
         return Actor.User(user.Id, name, "127.0.0.1");
     }
 
+    private readonly Dictionary<string, Actor> _operators = [];
+
+    /// <summary>An Operator account by this name, stored the first time it is asked for.</summary>
+    public async Task<Actor> OperatorAsync(string name)
+    {
+        if (!_operators.TryGetValue(name, out var actor))
+        {
+            _operators[name] = actor = await AddUserAsync(name, Role.Operator);
+        }
+
+        return actor;
+    }
+
+    /// <summary>Stores these Operator accounts, so that <see cref="Operator"/> can name them in the middle of an expression.</summary>
+    public async Task AddOperatorsAsync(IEnumerable<string> names)
+    {
+        foreach (var name in names)
+        {
+            await OperatorAsync(name);
+        }
+    }
+
+    public Actor Operator(string name) => _operators[name];
+
     public static async Task<TestDatabase> MigratedAsync(string path)
     {
         var database = new TestDatabase(path);

@@ -12,18 +12,8 @@ namespace OrchestrationMaint.Core.Tests.Records;
 /// <summary>Auto-tick against the real task queue on a real SQLite file, on the real clock.</summary>
 public sealed class ChecklistAutoTickTests : IAsyncLifetime
 {
-    private readonly Dictionary<string, Actor> _actors = [];
-
-    /// <summary>An Operator account by that name (the store checks the role of whoever acts).</summary>
-    private Actor As(string name) => _actors[name];
-
-    private async Task AddOperatorsAsync()
-    {
-        foreach (var name in ((string[])["alice", "bob", "carol"]).Concat(Enumerable.Range(0, 10).Select(i => $"operator-{i}")))
-        {
-            _actors[name] = await _queue.Database.AddUserAsync(name, Role.Operator);
-        }
-    }
+    /// <summary>An Operator account by that name (the services check the role of whoever acts).</summary>
+    private Actor As(string name) => _queue.Database.Operator(name);
 
     private readonly List<ChecklistAutoTicker> _tickers = [];
     private bool _healthCheckFails;
@@ -42,7 +32,7 @@ public sealed class ChecklistAutoTickTests : IAsyncLifetime
         _calendar = new ChecklistCalendar(Options.Create(new ChecklistOptions { TimeZone = "UTC" }), TimeProvider.System);
         _store = new ChecklistStore(_queue.Database, new TaskCatalog(_queue.Tasks), _calendar, _queue.Database.Guard, NullLogger<ChecklistStore>.Instance);
         _queries = new ChecklistQueries(_queue.Database, _calendar);
-        await AddOperatorsAsync();
+        await _queue.Database.AddOperatorsAsync(((string[])["alice", "bob", "carol"]).Concat(Enumerable.Range(0, 10).Select(i => $"operator-{i}")));
     }
 
     public async ValueTask DisposeAsync()

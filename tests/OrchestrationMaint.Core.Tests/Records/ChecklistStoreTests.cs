@@ -15,18 +15,8 @@ namespace OrchestrationMaint.Core.Tests.Records;
 /// <summary>The checklist on a real SQLite file, its periods in Europe/Berlin, on a clock the test moves.</summary>
 public sealed class ChecklistStoreTests : IAsyncLifetime
 {
-    private readonly Dictionary<string, Actor> _actors = [];
-
-    /// <summary>An Operator account by that name (the store checks the role of whoever acts).</summary>
-    private Actor As(string name) => _actors[name];
-
-    private async Task AddOperatorsAsync()
-    {
-        foreach (var name in ((string[])["alice", "bob", "carol"]).Concat(Enumerable.Range(0, 10).Select(i => $"operator-{i}")))
-        {
-            _actors[name] = await _database.AddUserAsync(name, Role.Operator);
-        }
-    }
+    /// <summary>An Operator account by that name (the services check the role of whoever acts).</summary>
+    private Actor As(string name) => _database.Operator(name);
 
     // Sunday 29 November 2026, 10:00 in Berlin: the last day of ISO week 48.
     private static readonly DateTimeOffset SundayMorning = new(2026, 11, 29, 9, 0, 0, TimeSpan.Zero);
@@ -45,7 +35,7 @@ public sealed class ChecklistStoreTests : IAsyncLifetime
         var catalog = new TaskCatalog([Probe("health-check"), Probe("backup-verify")]);
         _store = new ChecklistStore(_database, catalog, calendar, _database.Guard, NullLogger<ChecklistStore>.Instance);
         _queries = new ChecklistQueries(_database, calendar);
-        await AddOperatorsAsync();
+        await _database.AddOperatorsAsync(((string[])["alice", "bob", "carol"]).Concat(Enumerable.Range(0, 10).Select(i => $"operator-{i}")));
     }
 
     public ValueTask DisposeAsync()

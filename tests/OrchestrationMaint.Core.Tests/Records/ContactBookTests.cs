@@ -15,25 +15,15 @@ public sealed class ContactBookTests : IAsyncLifetime
     private readonly ManualClock _clock = new(T0);
     private TestDatabase _database = null!;
 
-    private readonly Dictionary<string, Actor> _actors = [];
-
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     /// <summary>An Operator account by that name (the services check the role of whoever acts).</summary>
-    private Actor As(string name) => _actors[name];
-
-    private async Task AddOperatorsAsync()
-    {
-        foreach (var name in (string[])["alice", "bob", "carol", "dave"])
-        {
-            _actors[name] = await _database.AddUserAsync(name, Role.Operator);
-        }
-    }
+    private Actor As(string name) => _database.Operator(name);
 
     public async ValueTask InitializeAsync()
     {
         _database = await TestDatabase.MigratedAsync(_temp.Combine("maint.db"));
-        await AddOperatorsAsync();
+        await _database.AddOperatorsAsync((string[])["alice", "bob", "carol", "dave"]);
     }
 
     public ValueTask DisposeAsync()

@@ -18,20 +18,10 @@ public sealed class IncidentServiceTests : IAsyncLifetime
     private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private QueueHarness _queue = null!;
 
-    private readonly Dictionary<string, Actor> _actors = [];
-
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     /// <summary>An Operator account by that name (the services check the role of whoever acts).</summary>
-    private Actor As(string name) => _actors[name];
-
-    private async Task AddOperatorsAsync()
-    {
-        foreach (var name in (string[])["alice", "bob", "carol", "dave"])
-        {
-            _actors[name] = await _queue.Database.AddUserAsync(name, Role.Operator);
-        }
-    }
+    private Actor As(string name) => _queue.Database.Operator(name);
 
     public async ValueTask InitializeAsync()
     {
@@ -41,7 +31,7 @@ public sealed class IncidentServiceTests : IAsyncLifetime
             await _release.Task.WaitAsync(ct);
             return TaskOutcome.Success("All 12 checks healthy.");
         }));
-        await AddOperatorsAsync();
+        await _queue.Database.AddOperatorsAsync((string[])["alice", "bob", "carol", "dave"]);
     }
 
     public async ValueTask DisposeAsync()

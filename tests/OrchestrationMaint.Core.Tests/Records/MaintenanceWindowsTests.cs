@@ -10,19 +10,6 @@ namespace OrchestrationMaint.Core.Tests.Records;
 
 public sealed class MaintenanceWindowsTests : IAsyncLifetime
 {
-    private readonly Dictionary<string, Actor> _actors = [];
-
-    /// <summary>An Operator account by that name (the services check the role of whoever acts).</summary>
-    private async Task<Actor> UserAsync(string name)
-    {
-        if (!_actors.TryGetValue(name, out var actor))
-        {
-            _actors[name] = actor = await _database.AddUserAsync(name, Role.Operator);
-        }
-
-        return actor;
-    }
-
     private static readonly DateTimeOffset Now = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
     private readonly TempDirectory _temp = new("om-windows");
     private readonly ManualClock _clock = new(Now);
@@ -64,7 +51,7 @@ public sealed class MaintenanceWindowsTests : IAsyncLifetime
 
     private async Task<MaintenanceWindow> AnnounceAsync(TimeSpan startIn, TimeSpan length, string description = "Upgrade git on the distribution host")
     {
-        var result = await _windows.AnnounceAsync(new WindowDraft(Now + startIn, Now + startIn + length, description), await UserAsync("alice"), Token);
+        var result = await _windows.AnnounceAsync(new WindowDraft(Now + startIn, Now + startIn + length, description), await _database.OperatorAsync("alice"), Token);
         Assert.Empty(result.Errors);
         return result.Window!;
     }
@@ -135,7 +122,7 @@ public sealed class MaintenanceWindowsTests : IAsyncLifetime
         var window = await AnnounceAsync(TimeSpan.FromMinutes(-30), TimeSpan.FromHours(2));
         _clock.Now = Now.AddMinutes(10);
 
-        Assert.Null(await _windows.EndNowAsync(window.Id, await UserAsync("bob"), Token));
+        Assert.Null(await _windows.EndNowAsync(window.Id, await _database.OperatorAsync("bob"), Token));
         await _windows.RecordBoundariesAsync(Token);
         _clock.Now = Now.AddHours(3);
         await _windows.RecordBoundariesAsync(Token);
@@ -153,10 +140,10 @@ public sealed class MaintenanceWindowsTests : IAsyncLifetime
         var upcoming = await AnnounceAsync(TimeSpan.FromHours(2), TimeSpan.FromHours(1));
         var active = await AnnounceAsync(TimeSpan.FromMinutes(-5), TimeSpan.FromHours(1));
 
-        Assert.Null(await _windows.CancelAsync(upcoming.Id, await UserAsync("bob"), Token));
-        Assert.Contains("has started: end it now", await _windows.CancelAsync(active.Id, await UserAsync("bob"), Token), StringComparison.Ordinal);
-        Assert.Contains("was cancelled", await _windows.CancelAsync(upcoming.Id, await UserAsync("bob"), Token), StringComparison.Ordinal);
-        Assert.Contains("no maintenance window #999", await _windows.CancelAsync(999, await UserAsync("bob"), Token), StringComparison.Ordinal);
+        Assert.Null(await _windows.CancelAsync(upcoming.Id, await _database.OperatorAsync("bob"), Token));
+        Assert.Contains("has started: end it now", await _windows.CancelAsync(active.Id, await _database.OperatorAsync("bob"), Token), StringComparison.Ordinal);
+        Assert.Contains("was cancelled", await _windows.CancelAsync(upcoming.Id, await _database.OperatorAsync("bob"), Token), StringComparison.Ordinal);
+        Assert.Contains("no maintenance window #999", await _windows.CancelAsync(999, await _database.OperatorAsync("bob"), Token), StringComparison.Ordinal);
 
         Assert.Empty(_windows.Upcoming(Now));
         Assert.Equal([active.Id], _windows.Windows.Select(w => w.Id));
@@ -171,8 +158,8 @@ public sealed class MaintenanceWindowsTests : IAsyncLifetime
     {
         var window = await AnnounceAsync(TimeSpan.FromMinutes(-30), TimeSpan.FromHours(1));
 
-        var moved = await _windows.UpdateAsync(window.Id, new WindowDraft(window.Start.AddMinutes(10), window.End, "x"), await UserAsync("bob"), Token);
-        var extended = await _windows.UpdateAsync(window.Id, new WindowDraft(window.Start, window.End.AddHours(1), "Upgrade git, and its hooks"), await UserAsync("bob"), Token);
+        var moved = await _windows.UpdateAsync(window.Id, new WindowDraft(window.Start.AddMinutes(10), window.End, "x"), await _database.OperatorAsync("bob"), Token);
+        var extended = await _windows.UpdateAsync(window.Id, new WindowDraft(window.Start, window.End.AddHours(1), "Upgrade git, and its hooks"), await _database.OperatorAsync("bob"), Token);
 
         Assert.Contains("can no longer move", moved.Errors["start"], StringComparison.Ordinal);
         Assert.Empty(extended.Errors);
@@ -187,7 +174,7 @@ public sealed class MaintenanceWindowsTests : IAsyncLifetime
         var window = await AnnounceAsync(TimeSpan.FromMinutes(10), TimeSpan.FromHours(1));
         _clock.Now = Now.AddHours(2);
 
-        var result = await _windows.UpdateAsync(window.Id, new WindowDraft(Now.AddHours(3), Now.AddHours(4), "again"), await UserAsync("bob"), Token);
+        var result = await _windows.UpdateAsync(window.Id, new WindowDraft(Now.AddHours(3), Now.AddHours(4), "again"), await _database.OperatorAsync("bob"), Token);
 
         Assert.Contains("is over", result.Errors["window"], StringComparison.Ordinal);
     }
@@ -200,7 +187,7 @@ public sealed class MaintenanceWindowsTests : IAsyncLifetime
     [InlineData(24 * 400, 24 * 400 + 1, "x", "start", "check the year")]
     public async Task Announce_BadDraft_RefusedWithTheFieldAndNothingStored(int startHours, int endHours, string description, string field, string message)
     {
-        var result = await _windows.AnnounceAsync(new WindowDraft(Now.AddHours(startHours), Now.AddHours(endHours), description), await UserAsync("alice"), Token);
+        var result = await _windows.AnnounceAsync(new WindowDraft(Now.AddHours(startHours), Now.AddHours(endHours), description), await _database.OperatorAsync("alice"), Token);
 
         Assert.Null(result.Window);
         Assert.Contains(message, result.Errors[field], StringComparison.Ordinal);
@@ -210,7 +197,7 @@ public sealed class MaintenanceWindowsTests : IAsyncLifetime
     [Fact]
     public async Task Announce_DescriptionOf501Characters_Refused()
     {
-        var result = await _windows.AnnounceAsync(new WindowDraft(Now.AddHours(1), Now.AddHours(2), new string('d', 501)), await UserAsync("alice"), Token);
+        var result = await _windows.AnnounceAsync(new WindowDraft(Now.AddHours(1), Now.AddHours(2), new string('d', 501)), await _database.OperatorAsync("alice"), Token);
 
         Assert.Contains("keep it to 500", result.Errors["description"], StringComparison.Ordinal);
     }

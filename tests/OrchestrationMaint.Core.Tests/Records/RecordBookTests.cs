@@ -8,19 +8,6 @@ namespace OrchestrationMaint.Core.Tests.Records;
 
 public sealed class RecordBookTests : IAsyncLifetime
 {
-    private readonly Dictionary<string, Actor> _actors = [];
-
-    /// <summary>An Operator account by that name (the services check the role of whoever acts).</summary>
-    private async Task<Actor> UserAsync(string name)
-    {
-        if (!_actors.TryGetValue(name, out var actor))
-        {
-            _actors[name] = actor = await _database.AddUserAsync(name, Role.Operator);
-        }
-
-        return actor;
-    }
-
     private static readonly DateTimeOffset Now = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
     private static readonly TimeZoneInfo Berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
     private static readonly TimeZoneInfo NewYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
@@ -195,7 +182,7 @@ public sealed class RecordBookTests : IAsyncLifetime
         var at = Now.AddHours(-5);
 
         var (record, errors) = await _book.AddManualAsync(
-            new ManualRecordDraft("  replace-disk-node-14 ", "partial", "fan\tnoisy\nstill", "Swapped the disk.\nRAID rebuilt.", at), await UserAsync("operator"), Token);
+            new ManualRecordDraft("  replace-disk-node-14 ", "partial", "fan\tnoisy\nstill", "Swapped the disk.\nRAID rebuilt.", at), await _database.OperatorAsync("operator"), Token);
 
         Assert.Empty(errors);
         var stored = Assert.Single((await _book.ListAsync(new RecordFilter(), 0, 10, Token)).Records);
@@ -212,7 +199,7 @@ public sealed class RecordBookTests : IAsyncLifetime
     public async Task AddManualAsync_EveryFieldWrong_StoresNothingAndNamesEachField()
     {
         var (record, errors) = await _book.AddManualAsync(
-            new ManualRecordDraft(" ", "excellent", new string('x', 4001), new string('y', 4001), Now.AddHours(2)), await UserAsync("operator"), Token);
+            new ManualRecordDraft(" ", "excellent", new string('x', 4001), new string('y', 4001), Now.AddHours(2)), await _database.OperatorAsync("operator"), Token);
 
         Assert.Null(record);
         Assert.Equal(["at", "issues", "notes", "outcome", "task"], errors.Keys.Order(StringComparer.Ordinal));
