@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using OrchestrationMaint.Core.Access;
+using OrchestrationMaint.Core.Alerts;
 using OrchestrationMaint.Core.Backups;
 using OrchestrationMaint.Core.Queue;
 using OrchestrationMaint.Core.Records;
@@ -46,6 +47,10 @@ public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> 
     public DbSet<ChecklistItem> ChecklistItems => Set<ChecklistItem>();
 
     public DbSet<ChecklistTick> ChecklistTicks => Set<ChecklistTick>();
+
+    public DbSet<Alert> Alerts => Set<Alert>();
+
+    public DbSet<AlertEvent> AlertEvents => Set<AlertEvent>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -157,6 +162,7 @@ public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> 
         ContactModel.Configure(builder);
         IncidentModel.Configure(builder);
         ChecklistModel.Configure(builder);
+        AlertModel.Configure(builder);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
