@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OrchestrationMaint.Core.Access;
+using OrchestrationMaint.Core.Alerts;
 using OrchestrationMaint.Core.Backups;
 using OrchestrationMaint.Core.Health;
 using OrchestrationMaint.Core.Health.Checks;
@@ -147,6 +148,12 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<DemoSimulator>();
         services.AddHostedService(provider => provider.GetRequiredService<DemoSimulator>());
         services.AddChecklist(configuration);
+        services.AddOptions<AlertOptions>().Bind(configuration.GetSection(AlertOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AlertOptions>, AlertOptionsValidator>();
+        services.AddSingleton<AlertEngine>();
+        services.AddSingleton<AlertQueries>();
+        services.AddSingleton<AlertMonitor>();
+        services.AddHostedService(provider => provider.GetRequiredService<AlertMonitor>());
         return services;
     }
 }

@@ -328,6 +328,9 @@ namespace OrchestrationMaint.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Notified")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("ResolvedAt")
                         .HasColumnType("INTEGER");
 

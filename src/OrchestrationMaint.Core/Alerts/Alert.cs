@@ -34,7 +34,6 @@ public enum AlertEventKind
 {
     Fired,
     Acknowledged,
-    Unacknowledged,
     LevelChanged,
     Escalated,
     Resolved,
@@ -72,6 +71,12 @@ public sealed class Alert
 
     /// <summary>Set when it fired inside an active maintenance window: shown as expected and never notified.</summary>
     public string? ExpectedBecause { get; set; }
+
+    /// <summary>
+    /// Whether the channels were told it fired. One that fired inside a maintenance window is told only
+    /// if it is still open when the window ends; one never told is never told it resolved either.
+    /// </summary>
+    public bool Notified { get; set; }
 
     public DateTimeOffset? AcknowledgedAt { get; set; }
 

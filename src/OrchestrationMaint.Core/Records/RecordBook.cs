@@ -91,9 +91,7 @@ public sealed class RecordBook(IDbContextFactory<MaintenanceDbContext> contextFa
     {
         if (!string.IsNullOrWhiteSpace(filter.Text))
         {
-            // LIKE with an escape character: a % or _ the operator types is looked for as itself.
-            // SQLite's LIKE ignores case for ASCII letters only.
-            var pattern = "%" + EscapeLike(filter.Text.Trim()) + "%";
+            var pattern = SqlLike.Contains(filter.Text.Trim());
             query = query.Where(r => EF.Functions.Like(r.Task, pattern, "\\") || EF.Functions.Like(r.Summary, pattern, "\\")
                 || EF.Functions.Like(r.Issues, pattern, "\\") || EF.Functions.Like(r.Notes, pattern, "\\"));
         }
@@ -132,6 +130,4 @@ public sealed class RecordBook(IDbContextFactory<MaintenanceDbContext> contextFa
     /// <summary>Days far outside any record's life, kept where a time zone's offset cannot overflow the calendar.</summary>
     private static DateOnly Clamp(DateOnly day) =>
         day < new DateOnly(1900, 1, 1) ? new DateOnly(1900, 1, 1) : day > new DateOnly(9998, 12, 30) ? new DateOnly(9998, 12, 30) : day;
-
-    private static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 }

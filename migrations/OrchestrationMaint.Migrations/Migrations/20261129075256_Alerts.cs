@@ -26,6 +26,7 @@ namespace OrchestrationMaint.Migrations
                     FiredAt = table.Column<long>(type: "INTEGER", nullable: false),
                     LastSeenAt = table.Column<long>(type: "INTEGER", nullable: false),
                     ExpectedBecause = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    Notified = table.Column<bool>(type: "INTEGER", nullable: false),
                     AcknowledgedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     AcknowledgedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
                     AcknowledgeNote = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),

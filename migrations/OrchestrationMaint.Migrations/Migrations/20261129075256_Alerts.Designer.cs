@@ -10,7 +10,7 @@ using OrchestrationMaint.Core.Persistence;
 namespace OrchestrationMaint.Migrations
 {
     [DbContext(typeof(MaintenanceDbContext))]
-    [Migration("20261129074441_Alerts")]
+    [Migration("20261129075256_Alerts")]
     partial class Alerts
     {
         /// <inheritdoc />
@@ -330,6 +330,9 @@ namespace OrchestrationMaint.Migrations
                         .IsRequired()
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("Notified")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("ResolvedAt")
                         .HasColumnType("INTEGER");

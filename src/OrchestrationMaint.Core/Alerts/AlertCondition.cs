@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OrchestrationMaint.Core.Health;
+using OrchestrationMaint.Core.Metrics;
+using OrchestrationMaint.Core.Records.Checklist;
+
+namespace OrchestrationMaint.Core.Alerts;
+
+/// <summary>A condition that holds right now. It becomes an <see cref="Alert"/> once it has held for its kind's hold time.</summary>
+public sealed record AlertCondition(string Key, AlertKind Kind, AlertLevel Level, string Title, string Message);
+
+/// <summary>A scheduled run whose schedule's newest finished run did not succeed.</summary>
+public sealed record FailedScheduledRun(long ScheduleId, string ScheduleName, long RunId, string State, string? Summary, DateTimeOffset FinishedAt);
+
+/// <summary>The rules: what in the live figures, checks, checklist and schedules is a condition worth an alert.</summary>
+public static class AlertConditions
+{
+    /// <summary>Health checks the metric rules already cover with their own, sharper, figures.</summary>
+    private static readonly HashSet<string> CoveredChecks = ["success-rate", "slow-operations"];
+
+    /// <param name="last24Hours">The success rate is judged over the same 24 h the dashboard shows, so the alert and the figure agree.</param>
+    /// <param name="recentSlow">Slow records, newest first; those within <paramref name="slowWithin"/> of <paramref name="now"/> count.</param>
+    public static IEnumerable<AlertCondition> FromMetrics(MetricsSummary last24Hours, IReadOnlyList<KeptRecord> recentSlow, Thresholds thresholds, TimeSpan slowWithin, DateTimeOffset now)
+    {
+        if (last24Hours.SuccessRate is { } rate && rate < thresholds.SuccessRateAlertPercent)
+        {
+            var worst = last24Hours.Operations.Where(o => o.Failures > 0).MaxBy(o => o.Failures);
+            yield return new AlertCondition("success-rate", AlertKind.SuccessRate, AlertLevel.Critical, "Success rate below threshold",
+                $"{rate:0.00} % in the last 24 h ({last24Hours.Failures:N0} failures of {last24Hours.Successes + last24Hours.Failures:N0}), alert below {thresholds.SuccessRateAlertPercent:0.##} %."
+                + (worst is null ? "" : $" Most failures: {worst.Operation} ({worst.Failures:N0})."));
+        }
+
+        var slow = recentSlow.Where(r => r.Timestamp > now - slowWithin).ToList();
+        if (slow.Count > 0)
+        {
+            var slowest = slow.MaxBy(r => r.DurationSeconds)!;
+            yield return new AlertCondition("slow-operations", AlertKind.SlowOperations, AlertLevel.Warning, "Slow operations",
+                $"{slow.Count} operation(s) took longer than {thresholds.SlowOperationSeconds:0.##} s in the last {Span(slowWithin)}; slowest {slowest.Operation} at {slowest.DurationSeconds:0.0} s.");
+        }
+    }
+
+    /// <summary>Failing checks: disk and backups have their own kinds (and rules), every other check is a health-check alert.</summary>
+    public static IEnumerable<AlertCondition> FromChecks(IEnumerable<CheckResult> checks) =>
+        checks.Where(c => c.Status != HealthStatus.Healthy && !CoveredChecks.Contains(c.Key)).Select(c => new AlertCondition(
+            c.Key switch { "disk" => "disk", "backups" => "backups", _ => $"check:{c.Key}" },
+            c.Key switch { "disk" => AlertKind.DiskUsage, "backups" => AlertKind.BackupAge, _ => AlertKind.HealthCheck },
+            c.Status == HealthStatus.Unhealthy ? AlertLevel.Critical : AlertLevel.Warning,
+            c.Title,
+            c.Remedy is { Length: > 0 } remedy ? $"{c.Message} {remedy}" : c.Message));
+
+    public static IEnumerable<AlertCondition> FromChecklist(ChecklistBoard board) =>
+        board.Rows.Where(r => r.State == ChecklistState.Overdue).Select(r => new AlertCondition(
+            $"checklist:{r.Item.Id}", AlertKind.ChecklistOverdue, AlertLevel.Warning, $"Checklist overdue: {r.Item.Title}",
+            $"The {r.Item.Cadence.ToString().ToLowerInvariant()} item \"{r.Item.Title}\" was not done last period and is not done yet in this one."));
+
+    public static IEnumerable<AlertCondition> FromSchedules(IEnumerable<FailedScheduledRun> failed) =>
+        failed.Select(f => new AlertCondition(
+            $"schedule:{f.ScheduleId}", AlertKind.ScheduledRunFailed, AlertLevel.Warning, $"Scheduled run failed: {f.ScheduleName}",
+            $"Run #{f.RunId} of \"{f.ScheduleName}\" ended {f.State.ToLowerInvariant()}{(string.IsNullOrWhiteSpace(f.Summary) ? "." : $": {f.Summary.Trim().TrimEnd('.')}.")} The alert resolves when the schedule's next run succeeds."));
+
+    private static string Span(TimeSpan span) => span.TotalHours >= 1 && span.TotalHours % 1 == 0 ? $"{span.TotalHours:0} h" : $"{span.TotalMinutes:0} min";
+}

@@ -1,0 +1,314 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrchestrationMaint.Core.Access;
+using OrchestrationMaint.Core.Persistence;
+
+namespace OrchestrationMaint.Core.Alerts;
+
+public sealed record AcknowledgeResult(bool Done, string? Error)
+{
+    public static AcknowledgeResult Failed(string error) => new(false, error);
+}
+
+/// <summary>
+/// The one writer of alerts: turns the conditions that hold now into alerts that fire, stay open while the
+/// condition holds and resolve when it is gone, and records who acknowledged them.
+/// </summary>
+/// <remarks>
+/// Hold and clear times run on the monotonic clock (<see cref="TimeProvider.GetTimestamp"/>), not on the
+/// wall clock, so setting the system clock forward does not fire a pending condition early and setting it
+/// back does not hold one for hours. A condition not yet held long enough lives only in memory: after a
+/// restart its hold starts again, the cautious side. Open alerts live in the database and carry on.
+/// </remarks>
+public sealed class AlertEngine(
+    IDbContextFactory<MaintenanceDbContext> contextFactory,
+    IEnumerable<IAlertNotifications> notifications,
+    AccessGuard guard,
+    IOptions<AlertOptions> options,
+    TimeProvider clock,
+    ILogger<AlertEngine> logger) : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<string, PendingCondition> _pending = [];
+    private readonly Dictionary<long, long> _lastSeen = [];
+    private readonly Subscribers<bool> _subscribers = new(logger);
+    private readonly IAlertNotifications[] _notifications = [.. notifications];
+
+    /// <summary>Conditions that hold but have not yet held for their hold time, with when each was first seen.</summary>
+    public IReadOnlyList<(AlertCondition Condition, DateTimeOffset Since)> Pending
+    {
+        get
+        {
+            lock (_pending)
+            {
+                return [.. _pending.Values.OrderBy(p => p.At).Select(p => (p.Condition, p.At))];
+            }
+        }
+    }
+
+    /// <summary>Called on a background thread after an alert fired, changed or resolved; dispose to stop.</summary>
+    public IDisposable Subscribe(Action onChange) => _subscribers.Add(_ => onChange());
+
+    /// <param name="conditions">Every condition that holds now; a key missing here is a condition that is gone.</param>
+    /// <param name="expectedBecause">The active maintenance window that explains alerts now, or null.</param>
+    /// <returns>How many alerts fired, resolved or changed level.</returns>
+    public async Task<int> EvaluateAsync(IEnumerable<AlertCondition> conditions, string? expectedBecause, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var holding = new Dictionary<string, AlertCondition>(StringComparer.Ordinal);
+        foreach (var condition in conditions.Where(c => settings.IsEnabled(c.Kind)))
+        {
+            holding.TryAdd(condition.Key, condition);
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var timestamp = clock.GetTimestamp();
+            var now = clock.GetUtcNow();
+            await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+            var open = await db.Alerts.Where(a => a.State != AlertState.Resolved).ToListAsync(cancellationToken);
+            var changes = new List<(Alert Alert, AlertChange Change)>();
+            var fired = new List<Alert>();
+            var changed = 0;
+            foreach (var alert in open)
+            {
+                if (holding.Remove(alert.Key, out var condition))
+                {
+                    _lastSeen[alert.Id] = timestamp;
+                    changed += Refresh(db, alert, condition, now);
+                }
+                else if (clock.GetElapsedTime(LastSeen(alert.Id, timestamp), timestamp) >= settings.ClearTime)
+                {
+                    _lastSeen.Remove(alert.Id);
+                    alert.State = AlertState.Resolved;
+                    alert.ResolvedAt = now;
+                    db.AlertEvents.Add(Event(alert, now, AlertEventKind.Resolved, "The condition cleared."));
+                    if (alert.Notified)
+                    {
+                        changes.Add((alert, AlertChange.Resolved));
+                    }
+
+                    changed++;
+                    continue;
+                }
+
+                if (alert.ExpectedBecause != expectedBecause)
+                {
+                    alert.ExpectedBecause = expectedBecause;
+                    if (expectedBecause is null && !alert.Notified)
+                    {
+                        // Fired inside the window and still here after it: now it is news.
+                        alert.Notified = true;
+                        db.AlertEvents.Add(Event(alert, now, AlertEventKind.Fired, "Still firing after the maintenance window ended."));
+                        changes.Add((alert, AlertChange.Fired));
+                    }
+                }
+            }
+
+            lock (_pending)
+            {
+                foreach (var gone in _pending.Keys.Where(k => !holding.ContainsKey(k)).ToList())
+                {
+                    _pending.Remove(gone);
+                }
+
+                foreach (var condition in holding.Values)
+                {
+                    var since = _pending.TryGetValue(condition.Key, out var seen) ? seen : new PendingCondition(timestamp, now, condition);
+                    if (clock.GetElapsedTime(since.Timestamp, timestamp) < settings.HoldTimeOf(condition.Kind))
+                    {
+                        _pending[condition.Key] = since with { Condition = condition };
+                        continue;
+                    }
+
+                    _pending.Remove(condition.Key);
+                    var alert = Fire(condition, since.At, now, expectedBecause);
+                    db.Alerts.Add(alert);
+                    fired.Add(alert);
+                    if (alert.Notified)
+                    {
+                        changes.Add((alert, AlertChange.Fired));
+                    }
+
+                    changed++;
+                }
+            }
+
+            foreach (var (alert, change) in changes)
+            {
+                foreach (var channel in _notifications)
+                {
+                    channel.AddDeliveries(db, alert, change);
+                }
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            ForgetClosed(open);
+            foreach (var alert in fired)
+            {
+                _lastSeen[alert.Id] = timestamp;
+            }
+
+            if (changes.Count > 0)
+            {
+                WakeChannels();
+            }
+
+            if (changed > 0)
+            {
+                _subscribers.Notify(true);
+            }
+
+            return changed;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Someone is on it: escalation stops, and the channels that want to know hear who.</summary>
+    public async Task<AcknowledgeResult> AcknowledgeAsync(long alertId, string? note, Actor actor, CancellationToken cancellationToken)
+    {
+        note = note?.Trim() ?? "";
+        if (note.Length > AlertModel.NoteMax)
+        {
+            return AcknowledgeResult.Failed($"The note is {note.Length} characters; at most {AlertModel.NoteMax}.");
+        }
+
+        return await guard.AuditedAsync(actor, Role.Operator, "alert.acknowledged", "acknowledge alerts", $"alert #{alertId}", async by =>
+        {
+            await _gate.WaitAsync(cancellationToken);
+            try
+            {
+                await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+                var alert = await db.Alerts.FirstOrDefaultAsync(a => a.Id == alertId, cancellationToken);
+                if (alert is null)
+                {
+                    return AcknowledgeResult.Failed($"Alert #{alertId} does not exist.");
+                }
+
+                if (alert.State != AlertState.Firing)
+                {
+                    return AcknowledgeResult.Failed(alert.State == AlertState.Resolved
+                        ? $"Alert #{alertId} already resolved by itself; nothing to acknowledge."
+                        : $"Alert #{alertId} was already acknowledged by {alert.AcknowledgedBy}.");
+                }
+
+                var now = clock.GetUtcNow();
+                alert.State = AlertState.Acknowledged;
+                alert.AcknowledgedAt = now;
+                alert.AcknowledgedBy = by;
+                alert.AcknowledgeNote = note.Length == 0 ? null : note;
+                db.AlertEvents.Add(new AlertEvent { AlertId = alert.Id, At = now, Kind = AlertEventKind.Acknowledged, By = by, Note = note });
+                var notify = alert.Notified;
+                if (notify)
+                {
+                    foreach (var channel in _notifications)
+                    {
+                        channel.AddDeliveries(db, alert, AlertChange.Acknowledged);
+                    }
+                }
+
+                await db.SaveChangesAsync(cancellationToken);
+                if (notify)
+                {
+                    WakeChannels();
+                }
+
+                _subscribers.Notify(true);
+                return new AcknowledgeResult(true, null);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }, result => result.Error, cancellationToken);
+    }
+
+    private static Alert Fire(AlertCondition condition, DateTimeOffset since, DateTimeOffset now, string? expectedBecause)
+    {
+        var alert = new Alert
+        {
+            Key = condition.Key,
+            Kind = condition.Kind,
+            Level = condition.Level,
+            State = AlertState.Firing,
+            Title = Clip(condition.Title, AlertModel.TitleMax),
+            Message = Clip(condition.Message, AlertModel.MessageMax),
+            ConditionSince = since,
+            FiredAt = now,
+            LastSeenAt = now,
+            ExpectedBecause = expectedBecause,
+            Notified = expectedBecause is null,
+        };
+        alert.Events.Add(new AlertEvent
+        {
+            At = now,
+            Kind = AlertEventKind.Fired,
+            By = Actor.System.Display,
+            Note = expectedBecause is null ? $"The condition held for {Held(now - since)}." : $"The condition held for {Held(now - since)}; expected: {expectedBecause}. Not notified.",
+        });
+        return alert;
+    }
+
+    /// <returns>1 when the level changed (worth telling the pages), else 0.</returns>
+    private static int Refresh(MaintenanceDbContext db, Alert alert, AlertCondition condition, DateTimeOffset now)
+    {
+        alert.LastSeenAt = now;
+        alert.Title = Clip(condition.Title, AlertModel.TitleMax);
+        alert.Message = Clip(condition.Message, AlertModel.MessageMax);
+        if (alert.Level == condition.Level)
+        {
+            return 0;
+        }
+
+        db.AlertEvents.Add(Event(alert, now, AlertEventKind.LevelChanged, $"{alert.Level} → {condition.Level}: {alert.Message}"));
+        alert.Level = condition.Level;
+        return 1;
+    }
+
+    /// <summary>When the condition was last seen; after a restart, the first look that missed it (the cautious side).</summary>
+    private long LastSeen(long alertId, long timestamp)
+    {
+        if (!_lastSeen.TryGetValue(alertId, out var seen))
+        {
+            _lastSeen[alertId] = seen = timestamp;
+        }
+
+        return seen;
+    }
+
+    /// <summary>Alerts no longer open (resolved here or elsewhere) need no clearing clock.</summary>
+    private void ForgetClosed(List<Alert> open)
+    {
+        var stillOpen = open.Where(a => a.IsOpen).Select(a => a.Id).ToHashSet();
+        foreach (var id in _lastSeen.Keys.Where(id => !stillOpen.Contains(id)).ToList())
+        {
+            _lastSeen.Remove(id);
+        }
+    }
+
+    private void WakeChannels()
+    {
+        foreach (var channel in _notifications)
+        {
+            channel.Wake();
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    private static AlertEvent Event(Alert alert, DateTimeOffset at, AlertEventKind kind, string note) =>
+        new() { AlertId = alert.Id, At = at, Kind = kind, By = Actor.System.Display, Note = Clip(note, AlertModel.NoteMax) };
+
+    private static string Held(TimeSpan span) => span.TotalMinutes >= 1 ? $"{span.TotalMinutes:0} min" : $"{Math.Max(0, span.TotalSeconds):0} s";
+
+    private static string Clip(string text, int max) => text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 1), "…");
+
+    /// <param name="Timestamp">Monotonic: when the condition was first seen, for the hold time.</param>
+    /// <param name="At">Wall clock: the same moment, for people.</param>
+    private readonly record struct PendingCondition(long Timestamp, DateTimeOffset At, AlertCondition Condition);
+}

@@ -1,0 +1,96 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrchestrationMaint.Core.Health;
+using OrchestrationMaint.Core.Metrics;
+using OrchestrationMaint.Core.Queue;
+using OrchestrationMaint.Core.Records;
+using OrchestrationMaint.Core.Records.Checklist;
+
+namespace OrchestrationMaint.Core.Alerts;
+
+/// <summary>
+/// Gathers the conditions that hold (figures, checks, checklist, schedules, the active maintenance window)
+/// and hands them to the <see cref="AlertEngine"/>: every <see cref="AlertOptions.EvaluateEvery"/>, and a
+/// moment after any of the sources changes, so an alert follows the metrics file within seconds.
+/// </summary>
+public sealed class AlertMonitor(
+    AlertEngine engine,
+    MetricsEngine metrics,
+    ThresholdService thresholds,
+    HealthMonitor health,
+    ChecklistQueries checklist,
+    ChecklistStore checklistStore,
+    MaintenanceWindows windows,
+    TaskQueue queue,
+    AlertQueries queries,
+    IOptions<AlertOptions> options,
+    TimeProvider clock,
+    ILogger<AlertMonitor> logger) : BackgroundService
+{
+    /// <summary>Changes arrive in bursts (a script appending lines); one evaluation per burst is enough.</summary>
+    public static readonly TimeSpan SettleDelay = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The most slow records looked at for the slow-operations rule; more than that in the span is still one alert.</summary>
+    private const int SlowRecordsLooked = 1000;
+
+    /// <summary>Gathers the conditions and evaluates them once.</summary>
+    public async Task<int> EvaluateNowAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var now = clock.GetUtcNow();
+        var conditions = new List<AlertCondition>();
+        conditions.AddRange(AlertConditions.FromMetrics(
+            metrics.Summarize(MetricsWindow.Last24Hours),
+            metrics.SlowOperations(MetricsWindow.Last24Hours, null, SlowRecordsLooked),
+            thresholds.Current,
+            settings.SlowOperationsWithin,
+            now));
+        conditions.AddRange(AlertConditions.FromChecks(health.Results));
+        if (settings.IsEnabled(AlertKind.ChecklistOverdue))
+        {
+            conditions.AddRange(AlertConditions.FromChecklist(await checklist.BoardAsync(cancellationToken)));
+        }
+
+        if (settings.IsEnabled(AlertKind.ScheduledRunFailed))
+        {
+            conditions.AddRange(AlertConditions.FromSchedules(await queries.FailedSchedulesAsync(cancellationToken)));
+        }
+
+        var explanation = windows.Active(now) is [var window, ..] ? $"Maintenance window #{window.Id}: {window.Description}" : null;
+        return await engine.EvaluateAsync(conditions, explanation, cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await metrics.FirstPollCompleted.WaitAsync(stoppingToken);
+        using var soon = new Throttle(() => EvaluateSafelyAsync(stoppingToken), SettleDelay);
+        using var onMetrics = metrics.Subscribe(soon.Request);
+        using var onChecks = health.Subscribe(soon.Request);
+        using var onWindows = windows.Subscribe(soon.Request);
+        using var onChecklist = checklistStore.Subscribe(soon.Request);
+        using var onRuns = queue.Subscribe(change => { if (change.Trigger == RunTrigger.Schedule) { soon.Request(); } });
+        using var timer = new PeriodicTimer(options.Value.EvaluateEvery, clock);
+        do
+        {
+            await EvaluateSafelyAsync(stoppingToken);
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>A failing evaluation (database locked, a source throwing) is logged and tried again next time; it never stops the monitor.</summary>
+    private async Task EvaluateSafelyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await EvaluateNowAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Alert evaluation failed; trying again at the next change or in {Interval}", options.Value.EvaluateEvery);
+        }
+    }
+}
