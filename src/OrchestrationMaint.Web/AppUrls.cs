@@ -1,4 +1,5 @@
 using System.Globalization;
+using OrchestrationMaint.Core.Alerts;
 using OrchestrationMaint.Core.Metrics;
 using OrchestrationMaint.Core.Queue;
 using OrchestrationMaint.Core.Records;
@@ -22,6 +23,9 @@ public static class AppUrls
     public const string Incidents = "/incidents";
     public const string IncidentRoute = "/incidents/{Id:long}";
     public const string Checklist = "/checklist";
+    public const string Alerts = "/alerts";
+    public const string AlertRoute = "/alerts/{Id:long}";
+    public const string AlertsApi = "/api/alerts";
     public const string Records = "/records";
     public const string Windows = "/windows";
     public const string Runbook = "/runbook";
@@ -82,6 +86,7 @@ public static class AppUrls
         ["settings"] = Settings,
         ["records"] = Records,
         ["windows"] = Windows,
+        ["alerts"] = Alerts,
         ["runbook"] = Runbook,
     };
 
@@ -98,6 +103,16 @@ public static class AppUrls
         $"/?window={window.ToKey()}" + (string.IsNullOrEmpty(operation) ? "" : $"&op={Uri.EscapeDataString(operation)}") + (excludeMaintenance ? "&exclude=maintenance" : "");
 
     public static string Run(long id) => $"{Runs}/{id}";
+
+    public static string Alert(long id) => $"{Alerts}/{id}";
+
+    /// <summary>The alerts page with its filters in the URL; without a status it shows the open ones.</summary>
+    public static string AlertsFiltered(AlertFilter filter) => WithQuery(Alerts,
+        ("status", filter.Status == AlertStatusFilter.Open ? null : filter.Status.ToString().ToLowerInvariant()),
+        ("kind", filter.Kind?.ToString()),
+        ("level", filter.Level?.ToString()),
+        ("q", filter.Text),
+        ("page", filter.Page > 1 ? filter.Page.ToString(CultureInfo.InvariantCulture) : null));
 
     public static string Incident(long id) => $"{Incidents}/{id}";
 

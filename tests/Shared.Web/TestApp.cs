@@ -40,6 +40,9 @@ public sealed class TestApp : WebApplicationFactory<Program>
             ["Auth:ProvisionedApiKeys:0:Name"] = "tests",
             ["Auth:ProvisionedApiKeys:0:Role"] = "Admin",
             ["Auth:ProvisionedApiKeys:0:Key"] = AdminApiKey,
+            // Alerts fire a second after their condition appears: the hold itself is tested in Core with a hand-driven clock.
+            ["Alerts:HoldTime"] = "00:00:01",
+            ["Alerts:ClearTime"] = "00:00:01",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

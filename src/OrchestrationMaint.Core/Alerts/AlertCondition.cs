@@ -34,7 +34,7 @@ public static class AlertConditions
         {
             var slowest = slow.MaxBy(r => r.DurationSeconds)!;
             yield return new AlertCondition("slow-operations", AlertKind.SlowOperations, AlertLevel.Warning, "Slow operations",
-                $"{slow.Count} operation(s) took longer than {thresholds.SlowOperationSeconds:0.##} s in the last {Span(slowWithin)}; slowest {slowest.Operation} at {slowest.DurationSeconds:0.0} s.");
+                $"{slow.Count} operation(s) took longer than {thresholds.SlowOperationSeconds:0.##} s in the last {AlertKinds.Span(slowWithin)}; slowest {slowest.Operation} at {slowest.DurationSeconds:0.0} s.");
         }
     }
 
@@ -56,6 +56,27 @@ public static class AlertConditions
         failed.Select(f => new AlertCondition(
             $"schedule:{f.ScheduleId}", AlertKind.ScheduledRunFailed, AlertLevel.Warning, $"Scheduled run failed: {f.ScheduleName}",
             $"Run #{f.RunId} of \"{f.ScheduleName}\" ended {f.State.ToLowerInvariant()}{(string.IsNullOrWhiteSpace(f.Summary) ? "." : $": {f.Summary.Trim().TrimEnd('.')}.")} The alert resolves when the schedule's next run succeeds."));
+}
 
-    private static string Span(TimeSpan span) => span.TotalHours >= 1 && span.TotalHours % 1 == 0 ? $"{span.TotalHours:0} h" : $"{span.TotalMinutes:0} min";
+public static class AlertKinds
+{
+    /// <summary>The kind as people say it: "Success rate", "Scheduled run failed".</summary>
+    public static string Label(this AlertKind kind) => kind switch
+    {
+        AlertKind.SuccessRate => "Success rate",
+        AlertKind.SlowOperations => "Slow operations",
+        AlertKind.DiskUsage => "Disk usage",
+        AlertKind.BackupAge => "Backup age",
+        AlertKind.HealthCheck => "Health check",
+        AlertKind.ChecklistOverdue => "Checklist overdue",
+        AlertKind.ScheduledRunFailed => "Scheduled run failed",
+        _ => kind.ToString(),
+    };
+
+    /// <summary>"3 min", "2 h 5 min", "3 d 4 h": how long an alert fired, or a hold time.</summary>
+    public static string Span(TimeSpan span) =>
+        span.TotalMinutes < 1 ? $"{Math.Max(0, (int)span.TotalSeconds)} s"
+        : span.TotalHours < 1 ? $"{(int)span.TotalMinutes} min"
+        : span.TotalDays < 1 ? (span.Minutes == 0 ? $"{(int)span.TotalHours} h" : $"{(int)span.TotalHours} h {span.Minutes} min")
+        : span.Hours == 0 ? $"{(int)span.TotalDays} d" : $"{(int)span.TotalDays} d {span.Hours} h";
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrchestrationMaint.Core.Access;
 using OrchestrationMaint.Core.Persistence;
+using OrchestrationMaint.Core.Records;
 
 namespace OrchestrationMaint.Core.Alerts;
 
@@ -34,6 +35,7 @@ public sealed class AlertEngine(
     private readonly Dictionary<long, long> _lastSeen = [];
     private readonly Subscribers<bool> _subscribers = new(logger);
     private readonly IAlertNotifications[] _notifications = [.. notifications];
+    private long _nextDue = long.MaxValue;
 
     /// <summary>Conditions that hold but have not yet held for their hold time, with when each was first seen.</summary>
     public IReadOnlyList<(AlertCondition Condition, DateTimeOffset Since)> Pending
@@ -44,6 +46,26 @@ public sealed class AlertEngine(
             {
                 return [.. _pending.Values.OrderBy(p => p.At).Select(p => (p.Condition, p.At))];
             }
+        }
+    }
+
+    /// <summary>
+    /// How long until a pending condition has held long enough, or an open alert's condition has been gone
+    /// long enough, as of the last evaluation; null when nothing is due. The monitor evaluates again then,
+    /// so an alert fires at its hold time, not at the next periodic look.
+    /// </summary>
+    public TimeSpan? UntilNextDue
+    {
+        get
+        {
+            var due = Volatile.Read(ref _nextDue);
+            if (due == long.MaxValue)
+            {
+                return null;
+            }
+
+            var left = clock.GetElapsedTime(clock.GetTimestamp(), due);
+            return left > TimeSpan.Zero ? left : TimeSpan.Zero;
         }
     }
 
@@ -71,6 +93,7 @@ public sealed class AlertEngine(
             var open = await db.Alerts.Where(a => a.State != AlertState.Resolved).ToListAsync(cancellationToken);
             var changes = new List<(Alert Alert, AlertChange Change)>();
             var fired = new List<Alert>();
+            var nextDue = long.MaxValue;
             var changed = 0;
             foreach (var alert in open)
             {
@@ -79,7 +102,11 @@ public sealed class AlertEngine(
                     _lastSeen[alert.Id] = timestamp;
                     changed += Refresh(db, alert, condition, now);
                 }
-                else if (clock.GetElapsedTime(LastSeen(alert.Id, timestamp), timestamp) >= settings.ClearTime)
+                else if (clock.GetElapsedTime(LastSeen(alert.Id, timestamp), timestamp) is var gone && gone < settings.ClearTime)
+                {
+                    nextDue = Math.Min(nextDue, Later(timestamp, settings.ClearTime - gone));
+                }
+                else
                 {
                     _lastSeen.Remove(alert.Id);
                     alert.State = AlertState.Resolved;
@@ -117,9 +144,11 @@ public sealed class AlertEngine(
                 foreach (var condition in holding.Values)
                 {
                     var since = _pending.TryGetValue(condition.Key, out var seen) ? seen : new PendingCondition(timestamp, now, condition);
-                    if (clock.GetElapsedTime(since.Timestamp, timestamp) < settings.HoldTimeOf(condition.Kind))
+                    var held = clock.GetElapsedTime(since.Timestamp, timestamp);
+                    if (held < settings.HoldTimeOf(condition.Kind))
                     {
                         _pending[condition.Key] = since with { Condition = condition };
+                        nextDue = Math.Min(nextDue, Later(timestamp, settings.HoldTimeOf(condition.Kind) - held));
                         continue;
                     }
 
@@ -145,6 +174,7 @@ public sealed class AlertEngine(
             }
 
             await db.SaveChangesAsync(cancellationToken);
+            Volatile.Write(ref _nextDue, nextDue);
             ForgetClosed(open);
             foreach (var alert in fired)
             {
@@ -172,11 +202,14 @@ public sealed class AlertEngine(
     /// <summary>Someone is on it: escalation stops, and the channels that want to know hear who.</summary>
     public async Task<AcknowledgeResult> AcknowledgeAsync(long alertId, string? note, Actor actor, CancellationToken cancellationToken)
     {
-        note = note?.Trim() ?? "";
-        if (note.Length > AlertModel.NoteMax)
+        var errors = new List<FieldError>();
+        TextRules.Check(errors, "Note", "Note", note, AlertModel.NoteMax, required: false, singleLine: false);
+        if (errors.Count > 0)
         {
-            return AcknowledgeResult.Failed($"The note is {note.Length} characters; at most {AlertModel.NoteMax}.");
+            return AcknowledgeResult.Failed(errors[0].Message);
         }
+
+        note = TextRules.Normalize(note);
 
         return await guard.AuditedAsync(actor, Role.Operator, "alert.acknowledged", "acknowledge alerts", $"alert #{alertId}", async by =>
         {
@@ -249,7 +282,7 @@ public sealed class AlertEngine(
             At = now,
             Kind = AlertEventKind.Fired,
             By = Actor.System.Display,
-            Note = expectedBecause is null ? $"The condition held for {Held(now - since)}." : $"The condition held for {Held(now - since)}; expected: {expectedBecause}. Not notified.",
+            Note = expectedBecause is null ? $"The condition held for {AlertKinds.Span(now - since)}." : $"The condition held for {AlertKinds.Span(now - since)}; expected: {expectedBecause}. Not notified.",
         });
         return alert;
     }
@@ -269,6 +302,8 @@ public sealed class AlertEngine(
         alert.Level = condition.Level;
         return 1;
     }
+
+    private long Later(long timestamp, TimeSpan by) => timestamp + (long)(by.TotalSeconds * clock.TimestampFrequency);
 
     /// <summary>When the condition was last seen; after a restart, the first look that missed it (the cautious side).</summary>
     private long LastSeen(long alertId, long timestamp)
@@ -303,8 +338,6 @@ public sealed class AlertEngine(
 
     private static AlertEvent Event(Alert alert, DateTimeOffset at, AlertEventKind kind, string note) =>
         new() { AlertId = alert.Id, At = at, Kind = kind, By = Actor.System.Display, Note = Clip(note, AlertModel.NoteMax) };
-
-    private static string Held(TimeSpan span) => span.TotalMinutes >= 1 ? $"{span.TotalMinutes:0} min" : $"{Math.Max(0, span.TotalSeconds):0} s";
 
     private static string Clip(string text, int max) => text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 1), "…");
 

@@ -3,13 +3,13 @@ using Microsoft.EntityFrameworkCore;
 namespace OrchestrationMaint.Core.Alerts;
 
 /// <summary>The alerts' tables, kept beside the capability so the DbContext needs one line for them.</summary>
-internal static class AlertModel
+public static class AlertModel
 {
     public const int TitleMax = 200;
     public const int MessageMax = 2000;
     public const int NoteMax = 2000;
 
-    public static void Configure(ModelBuilder builder)
+    internal static void Configure(ModelBuilder builder)
     {
         builder.Entity<Alert>(alert =>
         {

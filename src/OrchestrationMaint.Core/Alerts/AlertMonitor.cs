@@ -31,6 +31,10 @@ public sealed class AlertMonitor(
     /// <summary>Changes arrive in bursts (a script appending lines); one evaluation per burst is enough.</summary>
     public static readonly TimeSpan SettleDelay = TimeSpan.FromMilliseconds(500);
 
+    private static readonly TimeSpan DueSlack = TimeSpan.FromMilliseconds(50);
+
+    private TaskCompletionSource _replan = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>The most slow records looked at for the slow-operations rule; more than that in the span is still one alert.</summary>
     private const int SlowRecordsLooked = 1000;
 
@@ -64,18 +68,32 @@ public sealed class AlertMonitor(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await metrics.FirstPollCompleted.WaitAsync(stoppingToken);
-        using var soon = new Throttle(() => EvaluateSafelyAsync(stoppingToken), SettleDelay);
+        using var soon = new Throttle(async () =>
+        {
+            await EvaluateSafelyAsync(stoppingToken);
+            // The evaluation may have started a hold that ends before the loop's next look: have it look again.
+            Interlocked.Exchange(ref _replan, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        }, SettleDelay);
         using var onMetrics = metrics.Subscribe(soon.Request);
         using var onChecks = health.Subscribe(soon.Request);
         using var onWindows = windows.Subscribe(soon.Request);
         using var onChecklist = checklistStore.Subscribe(soon.Request);
-        using var onRuns = queue.Subscribe(change => { if (change.Trigger == RunTrigger.Schedule) { soon.Request(); } });
-        using var timer = new PeriodicTimer(options.Value.EvaluateEvery, clock);
-        do
+        using var onRuns = queue.Subscribe(change =>
         {
+            if (change.Trigger == RunTrigger.Schedule)
+            {
+                soon.Request();
+            }
+        });
+        var every = options.Value.EvaluateEvery;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var replan = Volatile.Read(ref _replan).Task;
             await EvaluateSafelyAsync(stoppingToken);
+            // At the hold's or clear time's end when that comes first (a little after: the timer may run early).
+            var wait = engine.UntilNextDue is { } due && due < every ? due + DueSlack : every;
+            await Task.WhenAny(Task.Delay(wait, clock, stoppingToken), replan);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     /// <summary>A failing evaluation (database locked, a source throwing) is logged and tried again next time; it never stops the monitor.</summary>

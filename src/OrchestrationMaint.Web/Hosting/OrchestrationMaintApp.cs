@@ -65,6 +65,7 @@ public static class OrchestrationMaintApp
         });
         builder.Services.AddMudServices();
         builder.Services.AddScoped<CircuitRuns>();
+        builder.Services.AddScoped<Components.Alerts.AlertAcknowledger>();
         builder.Services.AddSingleton(provider =>
         {
             var runbook = RunbookLibrary.Build(RunbookLibrary.Embedded(), provider.GetRequiredService<TaskCatalog>());
@@ -107,6 +108,7 @@ public static class OrchestrationMaintApp
         app.MapBackupsApi();
         app.MapAccessApi();
         app.MapRecordsApi();
+        app.MapAlertsApi();
         app.MapMetrics(AppUrls.Prometheus, app.Services.GetRequiredService<PrometheusExporter>().Registry);
         // Our own Content-Security-Policy already says frame-ancestors 'none'; Blazor's second one would only add noise.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(server => server.ContentSecurityFrameAncestorsPolicy = null);

@@ -347,6 +347,6 @@ public sealed class AlertEngineTests : IAsyncLifetime
 
         var result = await _engine.AcknowledgeAsync(id, new string('x', 2001), await _database.OperatorAsync("alice"), Token);
 
-        Assert.Equal("The note is 2001 characters; at most 2000.", result.Error);
+        Assert.Equal("Note is 2,001 characters long; the limit is 2,000.", result.Error);
     }
 }

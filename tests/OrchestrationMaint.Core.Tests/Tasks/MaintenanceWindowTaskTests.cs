@@ -1,14 +1,12 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using OrchestrationMaint.Core.Health;
-using OrchestrationMaint.Core.Metrics;
 using OrchestrationMaint.Core.Tasks;
 using OrchestrationMaint.Tests;
 
 namespace OrchestrationMaint.Core.Tests.Tasks;
 
-/// <summary>Which tasks of the real catalogue belong in a maintenance window, and the alerts a window explains.</summary>
+/// <summary>Which tasks of the real catalogue belong in a maintenance window.</summary>
 public sealed class MaintenanceWindowTaskTests : IDisposable
 {
     private readonly TempDirectory _temp = new("om-catalog");
@@ -42,19 +40,5 @@ public sealed class MaintenanceWindowTaskTests : IDisposable
         Assert.False(cleanup.NeedsMaintenanceWindowFor(new JsonObject { ["dryRun"] = true }));
         Assert.True(cleanup.NeedsMaintenanceWindowFor(new JsonObject { ["dryRun"] = false, ["fromDryRun"] = 12 }));
         Assert.True(RealCatalog().Find("fix-permissions")!.Descriptor.NeedsMaintenanceWindowFor(null));
-    }
-
-    [Fact]
-    public void ActiveAlerts_DuringAWindow_AllStillListedAndMarkedExpected()
-    {
-        var summary = new MetricsSummary(MetricsWindow.Last24Hours, null, 100, 90, 10, 0, 90, 3, 0, null, [], []);
-
-        var plain = ActiveAlerts.Compute(summary, new Thresholds(), []);
-        var during = ActiveAlerts.Compute(summary, new Thresholds(), [], "Maintenance window #4: upgrade");
-
-        Assert.Equal(["success-rate", "slow-operations"], plain.Select(a => a.Key));
-        Assert.All(plain, a => Assert.Null(a.ExpectedBecause));
-        Assert.Equal(plain.Select(a => a.Key), during.Select(a => a.Key));
-        Assert.All(during, a => Assert.Equal("Maintenance window #4: upgrade", a.ExpectedBecause));
     }
 }
