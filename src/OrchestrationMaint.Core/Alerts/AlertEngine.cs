@@ -74,7 +74,7 @@ public sealed class AlertEngine(
 
     /// <param name="conditions">Every condition that holds now; a key missing here is a condition that is gone.</param>
     /// <param name="expectedBecause">The active maintenance window that explains alerts now, or null.</param>
-    /// <returns>How many alerts fired, resolved or changed level.</returns>
+    /// <returns>How many alerts fired, resolved or changed in what people see.</returns>
     public async Task<int> EvaluateAsync(IEnumerable<AlertCondition> conditions, string? expectedBecause, CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -124,6 +124,7 @@ public sealed class AlertEngine(
                 if (alert.ExpectedBecause != expectedBecause)
                 {
                     alert.ExpectedBecause = expectedBecause;
+                    changed++;
                     if (expectedBecause is null && !alert.Notified)
                     {
                         // Fired inside the window and still here after it: now it is news.
@@ -287,20 +288,22 @@ public sealed class AlertEngine(
         return alert;
     }
 
-    /// <returns>1 when the level changed (worth telling the pages), else 0.</returns>
+    /// <returns>1 when what people see changed (message, title, level), else 0: the pages need telling.</returns>
     private static int Refresh(MaintenanceDbContext db, Alert alert, AlertCondition condition, DateTimeOffset now)
     {
         alert.LastSeenAt = now;
-        alert.Title = Clip(condition.Title, AlertModel.TitleMax);
-        alert.Message = Clip(condition.Message, AlertModel.MessageMax);
-        if (alert.Level == condition.Level)
+        var title = Clip(condition.Title, AlertModel.TitleMax);
+        var message = Clip(condition.Message, AlertModel.MessageMax);
+        var changed = title != alert.Title || message != alert.Message || condition.Level != alert.Level;
+        alert.Title = title;
+        alert.Message = message;
+        if (alert.Level != condition.Level)
         {
-            return 0;
+            db.AlertEvents.Add(Event(alert, now, AlertEventKind.LevelChanged, $"{alert.Level} → {condition.Level}: {message}"));
+            alert.Level = condition.Level;
         }
 
-        db.AlertEvents.Add(Event(alert, now, AlertEventKind.LevelChanged, $"{alert.Level} → {condition.Level}: {alert.Message}"));
-        alert.Level = condition.Level;
-        return 1;
+        return changed ? 1 : 0;
     }
 
     private long Later(long timestamp, TimeSpan by) => timestamp + (long)(by.TotalSeconds * clock.TimestampFrequency);

@@ -1,0 +1,68 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace OrchestrationMaint.E2E;
+
+/// <summary>The 3 a.m. journey: the success rate drops, the alert fires on the open dashboard, someone takes it.</summary>
+public sealed class AlertsTests : IAsyncLifetime
+{
+    private readonly BrowserApp _browser = new(new Dictionary<string, string?> { ["Demo:Simulate"] = "false" });
+
+    private string MetricsPath => Path.Combine(_browser.App.DataDirectory, "demo", "target", "logs", "metrics.jsonl");
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public ValueTask InitializeAsync() => _browser.InitializeAsync();
+
+    public ValueTask DisposeAsync() => _browser.DisposeAsync();
+
+    private static Task<byte[]> ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new() { Path = Path.Combine(BrowserApp.ScreenshotDirectory, name), FullPage = true });
+
+    /// <summary>An outage as the scripts would append it: this minute's pushes all failing.</summary>
+    private Task AppendOutageAsync()
+    {
+        var now = DateTimeOffset.UtcNow;
+        return File.AppendAllLinesAsync(MetricsPath, Enumerable.Range(0, 3000).Select(i =>
+            $"{{\"timestamp\": \"{now.AddMilliseconds(-i):yyyy-MM-ddTHH:mm:ssZ}\", \"operation\": \"git_push\", \"status\": \"failure\", \"duration_seconds\": 1.5, \"target\": \"node-07\", \"error\": \"Git operation failed: remote unavailable\"}}"), Ct);
+    }
+
+    [Fact]
+    public async Task Alert_SuccessRateDrops_FiresOnTheDashboardAndIsAcknowledgedWithANote()
+    {
+        var page = await _browser.NewPageAsync();
+        await page.GotoAsync("/");
+        await BrowserApp.WaitUntilInteractiveAsync(page);
+        await Expect(page.Locator("[data-alert=success-rate]")).ToHaveCountAsync(0);
+
+        await AppendOutageAsync();
+
+        var alert = page.Locator("[data-alert=success-rate]");
+        await Expect(alert).ToContainTextAsync("Success rate below threshold", new() { Timeout = 20_000 });
+        await Expect(alert).ToHaveAttributeAsync("data-state", "Firing");
+        await Expect(alert).ToContainTextAsync("Most failures: git_push");
+        await ScreenshotAsync(page, "alert-firing-dashboard.png");
+
+        await alert.GetByTestId("acknowledge").ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByTestId("note-input").FillAsync("Restarting the git remote on node-07 <b>now</b>");
+        await dialog.GetByTestId("note-confirm").ClickAsync();
+
+        await Expect(alert).ToHaveAttributeAsync("data-state", "Acknowledged");
+        await Expect(alert.GetByTestId("alert-acknowledged-by")).ToHaveTextAsync("acknowledged by admin: Restarting the git remote on node-07 <b>now</b>");
+        await Expect(alert.GetByTestId("acknowledge")).ToHaveCountAsync(0);
+        await ScreenshotAsync(page, "alert-acknowledged-dashboard.png");
+
+        await alert.GetByTestId("alert-details").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex(@"/alerts/\d+$"));
+        await Expect(page.GetByTestId("alert-event")).ToHaveCountAsync(2);
+        await Expect(page.Locator("[data-testid=alert-event][data-kind=Acknowledged]")).ToContainTextAsync("admin");
+        await ScreenshotAsync(page, "alert-detail.png");
+
+        await page.GotoAsync("/alerts");
+        await BrowserApp.WaitUntilInteractiveAsync(page);
+        await Expect(page.Locator("[data-testid=alert-row][data-key=success-rate]")).ToHaveAttributeAsync("data-state", "Acknowledged");
+        await ScreenshotAsync(page, "alerts-page.png");
+    }
+}
