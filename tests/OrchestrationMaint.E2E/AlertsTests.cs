@@ -43,6 +43,8 @@ public sealed class AlertsTests : IAsyncLifetime
         await Expect(alert).ToHaveAttributeAsync("data-state", "Firing");
         await Expect(alert).ToContainTextAsync("Most failures: git_push");
         await ScreenshotAsync(page, "alert-firing-dashboard.png");
+        var badge = page.GetByTestId("firing-alerts-count");
+        var firing = int.Parse(await badge.InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);
 
         await alert.GetByTestId("acknowledge").ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
@@ -52,6 +54,16 @@ public sealed class AlertsTests : IAsyncLifetime
         await Expect(alert).ToHaveAttributeAsync("data-state", "Acknowledged");
         await Expect(alert.GetByTestId("alert-acknowledged-by")).ToHaveTextAsync("acknowledged by admin: Restarting the git remote on node-07 <b>now</b>");
         await Expect(alert.GetByTestId("acknowledge")).ToHaveCountAsync(0);
+        // The menu counts what still needs someone: one less.
+        if (firing == 1)
+        {
+            await Expect(badge).ToHaveCountAsync(0);
+        }
+        else
+        {
+            await Expect(badge).ToHaveTextAsync((firing - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         await ScreenshotAsync(page, "alert-acknowledged-dashboard.png");
 
         await alert.GetByTestId("alert-details").ClickAsync();
@@ -59,6 +71,12 @@ public sealed class AlertsTests : IAsyncLifetime
         await Expect(page.GetByTestId("alert-event")).ToHaveCountAsync(2);
         await Expect(page.Locator("[data-testid=alert-event][data-kind=Acknowledged]")).ToContainTextAsync("admin");
         await ScreenshotAsync(page, "alert-detail.png");
+
+        // Still open: it can become an incident, filled in from the alert.
+        await page.GetByTestId("open-incident-from-alert").ClickAsync();
+        var incident = page.GetByRole(AriaRole.Dialog);
+        await Expect(incident.GetByTestId("incident-title")).ToHaveValueAsync(new Regex("^Success rate below threshold: "));
+        await incident.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
 
         await page.GotoAsync("/alerts");
         await BrowserApp.WaitUntilInteractiveAsync(page);

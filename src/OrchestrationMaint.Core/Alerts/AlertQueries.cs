@@ -34,6 +34,13 @@ public sealed class AlertQueries(IDbContextFactory<MaintenanceDbContext> context
             .ToListAsync(cancellationToken);
     }
 
+    /// <summary>Firing and not acknowledged: what still needs someone.</summary>
+    public async Task<int> UnacknowledgedCountAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Alerts.CountAsync(a => a.State == AlertState.Firing, cancellationToken);
+    }
+
     public async Task<AlertPage> ListAsync(AlertFilter filter, CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);

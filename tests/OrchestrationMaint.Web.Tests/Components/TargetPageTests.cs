@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
+using OrchestrationMaint.Core.Alerts;
 using OrchestrationMaint.Core.Access;
 using OrchestrationMaint.Core.Health;
 using OrchestrationMaint.Core.Persistence;
@@ -45,8 +46,10 @@ public sealed class TargetPageTests : IAsyncDisposable
         _context.Services.AddSingleton(demo);
         _context.Services.AddSingleton(_monitor);
         _context.Services.AddSingleton(new HealthMonitor([], location, new NoChanges(), TimeProvider.System, NullLogger<HealthMonitor>.Instance));
-        // The layout only subscribes to the queue and reads its count: no database is touched.
-        var database = new PooledDbContextFactory<MaintenanceDbContext>(new DbContextOptionsBuilder<MaintenanceDbContext>().UseSqlite($"Data Source={_temp.Combine("unused.db")}").Options);
+        // The layout counts the alerts firing (the menu's badge): a real, migrated database.
+        var database = new PooledDbContextFactory<MaintenanceDbContext>(new DbContextOptionsBuilder<MaintenanceDbContext>()
+            .UseSqlite($"Data Source={_temp.Combine("maint.db")}", sqlite => sqlite.MigrationsAssembly(MaintenanceDbContext.MigrationsAssembly)).Options);
+        new DatabaseMigrator(database, NullLogger<DatabaseMigrator>.Instance).StartAsync(CancellationToken.None).GetAwaiter().GetResult();
         var audit = new AuditLog(database, TimeProvider.System, NullLogger<AuditLog>.Instance);
         var guard = new AccessGuard(database, audit, TimeProvider.System);
         var recorder = new MaintenanceRecorder(database, location, NullLogger<MaintenanceRecorder>.Instance);
@@ -59,6 +62,8 @@ public sealed class TargetPageTests : IAsyncDisposable
         _context.AddAuthorization().SetAuthorized("operator").SetRoles(nameof(Role.Operator));
         _context.Services.AddScoped<CurrentActor>();
         _context.Services.AddScoped<CircuitRuns>();
+        _context.Services.AddSingleton(new AlertEngine(database, [], guard, Options.Create(new AlertOptions()), TimeProvider.System, NullLogger<AlertEngine>.Instance));
+        _context.Services.AddSingleton(new AlertQueries(database));
     }
 
     [Fact]

@@ -32,6 +32,17 @@ public static class IncidentRules
         return errors;
     }
 
+    /// <summary>
+    /// The incident form filled in from something that went wrong (a failing check, an alert): an outage
+    /// at Sev2 when it is critical, otherwise a general Sev3, with title and description cut to fit.
+    /// </summary>
+    public static IncidentDraft DraftFrom(bool critical, string title, string description, string? source) => new(
+        critical ? IncidentType.SystemOutage : IncidentType.General,
+        critical ? IncidentSeverity.Sev2 : IncidentSeverity.Sev3,
+        title.Length > TitleMax ? title[..(TitleMax - 1)] + "…" : title,
+        description.Length > DescriptionMax ? description[..(DescriptionMax - 1)] + "…" : description,
+        source);
+
     public static IReadOnlyList<FieldError> ValidateNote(string? note, bool required)
     {
         var errors = new List<FieldError>();
