@@ -8,6 +8,7 @@ using OrchestrationMaint.Core.Backups;
 using OrchestrationMaint.Core.Health;
 using OrchestrationMaint.Core.Health.Checks;
 using OrchestrationMaint.Core.Metrics;
+using OrchestrationMaint.Core.Notifications;
 using OrchestrationMaint.Core.Persistence;
 using OrchestrationMaint.Core.Queue;
 using OrchestrationMaint.Core.Records;
@@ -147,6 +148,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<DemoSimulator>();
         services.AddHostedService(provider => provider.GetRequiredService<DemoSimulator>());
         services.AddChecklist(configuration);
+        services.AddNotifications(configuration);
         return services;
     }
 }
