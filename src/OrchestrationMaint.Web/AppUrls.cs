@@ -25,6 +25,7 @@ public static class AppUrls
     public const string Records = "/records";
     public const string Windows = "/windows";
     public const string Runbook = "/runbook";
+    public const string Notifications = "/notifications";
     public const string RecordsCsv = "/api/records.csv";
     public const string Error = "/error";
     public const string NotFound = "/not-found";
@@ -98,6 +99,10 @@ public static class AppUrls
         $"/?window={window.ToKey()}" + (string.IsNullOrEmpty(operation) ? "" : $"&op={Uri.EscapeDataString(operation)}") + (excludeMaintenance ? "&exclude=maintenance" : "");
 
     public static string Run(long id) => $"{Runs}/{id}";
+
+    /// <summary>The Notifications page with its delivery-log filters and page in the URL.</summary>
+    public static string NotificationsFiltered(string? status = null, long? channel = null, int page = 1) =>
+        WithQuery(Notifications, ("status", status), ("channel", channel?.ToString(CultureInfo.InvariantCulture)), ("page", page > 1 ? page.ToString(CultureInfo.InvariantCulture) : null));
 
     public static string Incident(long id) => $"{Incidents}/{id}";
 

@@ -17,7 +17,8 @@ public static class NotificationPayloads
 {
     public const string Product = "OrchestrationMaint";
 
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // Receivers parse JSON, and the log renders it as text: "<" stays "<" rather than "\u003C", so both read it as written.
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static string Headline(Alert alert, AlertChange change) => change switch
     {
