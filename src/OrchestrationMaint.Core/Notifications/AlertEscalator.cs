@@ -72,7 +72,8 @@ public sealed class AlertEscalator(IDbContextFactory<MaintenanceDbContext> conte
         return escalated;
     }
 
-    private async Task<bool> EscalateAsync(Alert alert, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Sends <paramref name="alert"/> (as read a moment ago) up one level, unless its stored state moved on meanwhile.</summary>
+    internal async Task<bool> EscalateAsync(Alert alert, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var from = alert.EscalationLevel;
         var to = from + 1;

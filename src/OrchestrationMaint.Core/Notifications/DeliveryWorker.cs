@@ -250,7 +250,8 @@ public sealed class DeliveryWorker(IDbContextFactory<MaintenanceDbContext> conte
         var outcome = await sender.SendAsync(delivery.Type, channel?.Url ?? "", recipients, delivery.Subject, delivery.Payload, cancellationToken);
         var now = clock.GetUtcNow();
         Record(delivery, outcome, now, options.Value);
-        await db.SaveChangesAsync(cancellationToken);
+        // The message is out: recording that must not be cancelled by a stop, or it would be sent twice.
+        await db.SaveChangesAsync(CancellationToken.None);
         if (delivery.Kind == DeliveryKind.Group && delivery.Status != DeliveryStatus.Pending)
         {
             var error = delivery.Status == DeliveryStatus.Failed ? $"sent in grouped delivery #{delivery.Id}, which failed: {delivery.LastError}" : null;
@@ -258,7 +259,7 @@ public sealed class DeliveryWorker(IDbContextFactory<MaintenanceDbContext> conte
                 .SetProperty(d => d.Status, delivery.Status)
                 .SetProperty(d => d.DeliveredAt, delivery.DeliveredAt)
                 .SetProperty(d => d.LastAttemptAt, now)
-                .SetProperty(d => d.LastError, error), cancellationToken);
+                .SetProperty(d => d.LastError, error), CancellationToken.None);
         }
 
         if (outcome.Succeeded)

@@ -120,4 +120,25 @@ public sealed class AlertEscalatorTests
 
         Assert.Equal(0, await harness.Escalator.RunOnceAsync(Token));
     }
+
+    [Fact]
+    public async Task Escalator_AcknowledgedBetweenReadingAndEscalating_TheAcknowledgeWinsAndNothingIsSent()
+    {
+        var (harness, smtp) = await StartAsync();
+        await using var _ = harness;
+        await using var __ = smtp;
+        var alert = await harness.FireAsync();
+        var readBeforeTheAcknowledge = await AlertAsync(harness, alert.Id);
+        await using (var db = harness.Database.CreateDbContext())
+        {
+            await db.Alerts.Where(a => a.Id == alert.Id).ExecuteUpdateAsync(set => set.SetProperty(a => a.State, AlertState.Acknowledged), Token);
+        }
+
+        Assert.False(await harness.Escalator.EscalateAsync(readBeforeTheAcknowledge, NotificationHarness.Start.AddHours(1), Token));
+
+        var stored = await AlertAsync(harness, alert.Id);
+        Assert.Equal((AlertState.Acknowledged, 1, (DateTimeOffset?)null), (stored.State, stored.EscalationLevel, stored.EscalatedAt));
+        Assert.DoesNotContain(stored.Events, e => e.Kind == AlertEventKind.Escalated);
+        Assert.Empty(await harness.DeliveriesAsync());
+    }
 }

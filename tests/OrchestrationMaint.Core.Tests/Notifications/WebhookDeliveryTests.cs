@@ -219,9 +219,14 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         _harness.Clock.Now = NotificationHarness.Start.AddMinutes(1);
         await restarted.StartAsync(Token);
         await _listener.WaitForAsync(3);
-        await restarted.StopAsync(Token);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        List<NotificationDelivery> rows;
+        while ((rows = await _harness.DeliveriesAsync()).Any(d => d.Status != DeliveryStatus.Delivered) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20, Token);
+        }
 
-        var rows = await _harness.DeliveriesAsync();
+        await restarted.StopAsync(Token);
         Assert.All(rows, d => Assert.Equal(DeliveryStatus.Delivered, d.Status));
         Assert.Equal(["success-rate", "success-rate", "check:git"],
             _listener.Received.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("alert").GetProperty("key").GetString()).ToList());
