@@ -9,6 +9,7 @@ using OrchestrationMaint.Core.Backups;
 using OrchestrationMaint.Core.Health;
 using OrchestrationMaint.Core.Health.Checks;
 using OrchestrationMaint.Core.Metrics;
+using OrchestrationMaint.Core.Notifications;
 using OrchestrationMaint.Core.Persistence;
 using OrchestrationMaint.Core.Queue;
 using OrchestrationMaint.Core.Records;
@@ -154,6 +155,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<AlertQueries>();
         services.AddSingleton<AlertMonitor>();
         services.AddHostedService(provider => provider.GetRequiredService<AlertMonitor>());
+        services.AddNotifications(configuration);
         return services;
     }
 }

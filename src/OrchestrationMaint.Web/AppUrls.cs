@@ -29,6 +29,7 @@ public static class AppUrls
     public const string Records = "/records";
     public const string Windows = "/windows";
     public const string Runbook = "/runbook";
+    public const string Notifications = "/notifications";
     public const string RecordsCsv = "/api/records.csv";
     public const string Error = "/error";
     public const string NotFound = "/not-found";
@@ -113,6 +114,10 @@ public static class AppUrls
         ("level", filter.Level?.ToString()),
         ("q", filter.Text),
         ("page", filter.Page > 1 ? filter.Page.ToString(CultureInfo.InvariantCulture) : null));
+
+    /// <summary>The Notifications page with its delivery-log filters and page in the URL.</summary>
+    public static string NotificationsFiltered(string? status = null, long? channel = null, int page = 1) =>
+        WithQuery(Notifications, ("status", status), ("channel", channel?.ToString(CultureInfo.InvariantCulture)), ("page", page > 1 ? page.ToString(CultureInfo.InvariantCulture) : null));
 
     public static string Incident(long id) => $"{Incidents}/{id}";
 

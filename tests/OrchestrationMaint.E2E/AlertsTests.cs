@@ -1,21 +1,36 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using OrchestrationMaint.Core.Access;
+using OrchestrationMaint.Core.Notifications;
+using OrchestrationMaint.Tests;
+using OrchestrationMaint.Web;
 using static Microsoft.Playwright.Assertions;
 
 namespace OrchestrationMaint.E2E;
 
-/// <summary>The 3 a.m. journey: the success rate drops, the alert fires on the open dashboard, someone takes it.</summary>
+/// <summary>The 3 a.m. journey: the success rate drops, the alert fires on the open dashboard and on the team's webhook, someone takes it.</summary>
 public sealed class AlertsTests : IAsyncLifetime
 {
     private readonly BrowserApp _browser = new(new Dictionary<string, string?> { ["Demo:Simulate"] = "false" });
+    private WebhookListener _listener = null!;
 
     private string MetricsPath => Path.Combine(_browser.App.DataDirectory, "demo", "target", "logs", "metrics.jsonl");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public ValueTask InitializeAsync() => _browser.InitializeAsync();
+    public async ValueTask InitializeAsync()
+    {
+        _listener = await WebhookListener.StartAsync();
+        await _browser.InitializeAsync();
+    }
 
-    public ValueTask DisposeAsync() => _browser.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        await _listener.DisposeAsync();
+    }
 
     private static Task<byte[]> ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new() { Path = Path.Combine(BrowserApp.ScreenshotDirectory, name), FullPage = true });
@@ -29,8 +44,12 @@ public sealed class AlertsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Alert_SuccessRateDrops_FiresOnTheDashboardAndIsAcknowledgedWithANote()
+    public async Task Alert_SuccessRateDrops_FiresOnTheDashboardIsAcknowledgedAndTheWebhookDeliveriesAreLogged()
     {
+        // The team's chat hook, told about success-rate alerts firing and being acknowledged.
+        var saved = await _browser.App.Services.GetRequiredService<NotificationCenter>().SaveAsync(null,
+            ChannelDraft.New with { Name = "Ops chat", Url = _listener.Url("/hooks/ops"), Kinds = [Core.Alerts.AlertKind.SuccessRate], Changes = ChannelChanges.All }, Actor.System, Ct);
+        Assert.True(saved.Succeeded, saved.Describe());
         var page = await _browser.NewPageAsync();
         await page.GotoAsync("/");
         await BrowserApp.WaitUntilInteractiveAsync(page);
@@ -69,6 +88,8 @@ public sealed class AlertsTests : IAsyncLifetime
         await alert.GetByTestId("alert-details").ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex(@"/alerts/\d+$"));
         await Expect(page.GetByTestId("alert-event")).ToHaveCountAsync(2);
+        await Expect(page.Locator("[data-testid=alert-delivery][data-change=Fired]")).ToHaveAttributeAsync("data-status", "Delivered");
+        await Expect(page.Locator("[data-testid=alert-delivery][data-change=Acknowledged]")).ToHaveAttributeAsync("data-status", "Delivered");
         await Expect(page.Locator("[data-testid=alert-event][data-kind=Acknowledged]")).ToContainTextAsync("admin");
         await ScreenshotAsync(page, "alert-detail.png");
 
@@ -77,6 +98,17 @@ public sealed class AlertsTests : IAsyncLifetime
         var incident = page.GetByRole(AriaRole.Dialog);
         await Expect(incident.GetByTestId("incident-title")).ToHaveValueAsync(new Regex("^Success rate below threshold: "));
         await incident.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+
+        // The hook got both, as JSON naming the alert; the delivery log says so too.
+        var received = await _listener.WaitForAsync(2);
+        var bodies = received.Select(r => JsonDocument.Parse(r.Body).RootElement).ToList();
+        Assert.All(received, r => Assert.Equal("/hooks/ops", r.Path));
+        Assert.Equal(["fired", "acknowledged"], bodies.Select(b => b.GetProperty("change").GetString()?.ToLowerInvariant()));
+        Assert.All(bodies, b => Assert.Equal("success-rate", b.GetProperty("alert").GetProperty("key").GetString()));
+        await page.GotoAsync(AppUrls.Notifications);
+        await BrowserApp.WaitUntilInteractiveAsync(page);
+        await Expect(page.Locator("[data-testid=delivery-row][data-change=Fired][data-channel='Ops chat']")).ToHaveAttributeAsync("data-status", "Delivered");
+        await ScreenshotAsync(page, "alert-deliveries.png");
 
         await page.GotoAsync("/alerts");
         await BrowserApp.WaitUntilInteractiveAsync(page);

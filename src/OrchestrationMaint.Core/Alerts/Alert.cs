@@ -89,7 +89,10 @@ public sealed class Alert
     /// <summary>1 to 3: the escalation level whose contacts were last told. Starts at 1.</summary>
     public int EscalationLevel { get; set; } = 1;
 
-    /// <summary>When the alert was last sent up a level (or fired, before that): the clock for the next escalation.</summary>
+    /// <summary>
+    /// The clock for the next escalation: when the alert was last sent up a level, or when people were
+    /// first told of it after a maintenance window; null means it counts from <see cref="FiredAt"/>.
+    /// </summary>
     public DateTimeOffset? EscalatedAt { get; set; }
 
     public List<AlertEvent> Events { get; set; } = [];

@@ -129,6 +129,8 @@ public sealed class AlertEngine(
                     {
                         // Fired inside the window and still here after it: now it is news.
                         alert.Notified = true;
+                        // Escalation counts from when people were first told, not from the quiet firing inside the window.
+                        alert.EscalatedAt = now;
                         db.AlertEvents.Add(Event(alert, now, AlertEventKind.Fired, "Still firing after the maintenance window ended."));
                         changes.Add((alert, AlertChange.Fired));
                     }

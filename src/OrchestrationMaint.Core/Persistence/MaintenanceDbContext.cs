@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using OrchestrationMaint.Core.Access;
 using OrchestrationMaint.Core.Alerts;
 using OrchestrationMaint.Core.Backups;
+using OrchestrationMaint.Core.Notifications;
 using OrchestrationMaint.Core.Queue;
 using OrchestrationMaint.Core.Records;
 using OrchestrationMaint.Core.Records.Contacts;
@@ -51,6 +52,10 @@ public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> 
     public DbSet<Alert> Alerts => Set<Alert>();
 
     public DbSet<AlertEvent> AlertEvents => Set<AlertEvent>();
+
+    public DbSet<NotificationChannel> NotificationChannels => Set<NotificationChannel>();
+
+    public DbSet<NotificationDelivery> NotificationDeliveries => Set<NotificationDelivery>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -163,6 +168,7 @@ public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> 
         IncidentModel.Configure(builder);
         ChecklistModel.Configure(builder);
         AlertModel.Configure(builder);
+        NotificationModel.Configure(builder);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

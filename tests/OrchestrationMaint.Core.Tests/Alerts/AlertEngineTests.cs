@@ -182,6 +182,7 @@ public sealed class AlertEngineTests : IAsyncLifetime
         alert = Assert.Single(await AlertsAsync());
         Assert.Null(alert.ExpectedBecause);
         Assert.True(alert.Notified);
+        Assert.Equal(T0.AddMinutes(5.5), alert.EscalatedAt);
         Assert.Equal([("success-rate", AlertChange.Fired)], _channels.Added);
     }
 

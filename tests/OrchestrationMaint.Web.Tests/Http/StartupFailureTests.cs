@@ -29,6 +29,22 @@ public sealed class StartupFailureTests
     }
 
     [Fact]
+    public async Task Start_SmtpHostWithoutFrom_ExitsNonZeroNamingTheMissingKey()
+    {
+        using var temp = new TempDirectory();
+
+        var result = await StartApp(new()
+        {
+            ["Storage__DataDirectory"] = temp.Combine("data"),
+            ["Notifications__Smtp__Host"] = "smtp.example.com",
+        });
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Notifications:Smtp:From is '': set the sender's address", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_DatabaseDirectoryCannotBeCreated_ExitsNonZeroWithOneSentence()
     {
         using var temp = new TempDirectory();
