@@ -9,6 +9,7 @@ using OrchestrationMaint.Core.Metrics;
 //   hugeline FILE MB      writes one metrics line of MB megabytes (plus one normal line)
 //   ingest FILE           ingests FILE once with the real engine; prints time, figures and peak memory
 //   queue                 the task queue: enqueue-to-start latency, throughput, memory, live output under load
+//   alerts                the alert engine: evaluation, a flood of 1,000, the alerts page's queries over 100,000
 //   backup generate|create|inspect|extract ...   the archive layer once (tests/perf/compare-backups-with-tar.sh)
 switch (args.FirstOrDefault())
 {
@@ -22,6 +23,8 @@ switch (args.FirstOrDefault())
         return Ingest(args[1]);
     case "queue":
         return await QueueBenchmark.RunAsync();
+    case "alerts":
+        return await AlertBenchmark.RunAsync();
     case "backup":
         return BackupBenchmark.Run(args[1..]);
     case "stages":
