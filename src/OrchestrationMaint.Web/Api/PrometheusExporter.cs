@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OrchestrationMaint.Core.Alerts;
 using OrchestrationMaint.Core.Health;
 using OrchestrationMaint.Core.Health.Checks;
 using OrchestrationMaint.Core.Metrics;
@@ -14,7 +15,7 @@ namespace OrchestrationMaint.Web.Api;
 /// </summary>
 public sealed class PrometheusExporter
 {
-    public PrometheusExporter(MetricsEngine engine, HealthMonitor health, TargetStatusMonitor target)
+    public PrometheusExporter(MetricsEngine engine, HealthMonitor health, TargetStatusMonitor target, AlertQueries alerts)
     {
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
@@ -26,6 +27,18 @@ public sealed class PrometheusExporter
         var threshold = factory.CreateGauge("orchestration_slow_threshold_seconds", "The slow-operation threshold in force.");
         var disk = factory.CreateGauge("orchestration_disk_used_percent", "Used space of the target's file system.");
         var check = factory.CreateGauge("orchestration_health_check_status", "Each health check: 0 healthy, 1 degraded, 2 unhealthy.", "key");
+        var open = factory.CreateGauge("orchestration_alerts_open", "Open alerts by state (Firing, Acknowledged) and level (Critical, Warning).", "state", "level");
+        Registry.AddBeforeCollectCallback(async cancellationToken =>
+        {
+            var current = await alerts.OpenAsync(cancellationToken);
+            foreach (var state in (AlertState[])[AlertState.Firing, AlertState.Acknowledged])
+            {
+                foreach (var level in Enum.GetValues<AlertLevel>())
+                {
+                    open.WithLabels(state.ToString(), level.ToString()).Set(current.Count(a => a.State == state && a.Level == level));
+                }
+            }
+        });
         Registry.AddBeforeCollectCallback(() =>
         {
             foreach (var window in Enum.GetValues<MetricsWindow>())

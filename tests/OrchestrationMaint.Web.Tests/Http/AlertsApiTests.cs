@@ -61,6 +61,8 @@ public sealed class AlertsApiTests : IAsyncLifetime
         Assert.Contains("Most failures: git_push", alert.GetProperty("message").GetString());
         Assert.Equal("Fired", alert.GetProperty("events")[0].GetProperty("kind").GetString());
 
+        Assert.Contains("orchestration_alerts_open{state=\"Firing\",level=\"Critical\"} 1", await _client.GetStringAsync("/metrics", Ct), StringComparison.Ordinal);
+
         var acknowledged = await _client.PostAsJsonAsync($"/api/alerts/{id}/acknowledge", new { note = "restarting the git remote" }, Ct);
         Assert.Equal(HttpStatusCode.OK, acknowledged.StatusCode);
         var body = JsonDocument.Parse(await acknowledged.Content.ReadAsStringAsync(Ct)).RootElement;
@@ -71,6 +73,10 @@ public sealed class AlertsApiTests : IAsyncLifetime
         var again = await _client.PostAsJsonAsync($"/api/alerts/{id}/acknowledge", new { note = "" }, Ct);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Contains("already acknowledged by key:tests", await again.Content.ReadAsStringAsync(Ct));
+
+        var scraped = await _client.GetStringAsync("/metrics", Ct);
+        Assert.Contains("orchestration_alerts_open{state=\"Firing\",level=\"Critical\"} 0", scraped, StringComparison.Ordinal);
+        Assert.Contains("orchestration_alerts_open{state=\"Acknowledged\",level=\"Critical\"} 1", scraped, StringComparison.Ordinal);
 
         var open = await GetJsonAsync("/api/alerts?status=acknowledged");
         Assert.Contains(open.GetProperty("alerts").EnumerateArray(), a => a.GetProperty("id").GetInt64() == id);
