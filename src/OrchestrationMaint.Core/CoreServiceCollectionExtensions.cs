@@ -14,6 +14,7 @@ using OrchestrationMaint.Core.Records;
 using OrchestrationMaint.Core.Records.Contacts;
 using OrchestrationMaint.Core.Records.Incidents;
 using OrchestrationMaint.Core.Records.Checklist;
+using OrchestrationMaint.Core.Reports;
 using OrchestrationMaint.Core.Scheduling;
 using OrchestrationMaint.Core.Tasks;
 using OrchestrationMaint.Core.Tasks.Backups;
@@ -147,6 +148,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<DemoSimulator>();
         services.AddHostedService(provider => provider.GetRequiredService<DemoSimulator>());
         services.AddChecklist(configuration);
+        services.AddReports(configuration);
         return services;
     }
 }

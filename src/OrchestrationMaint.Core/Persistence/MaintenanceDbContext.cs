@@ -8,6 +8,7 @@ using OrchestrationMaint.Core.Records;
 using OrchestrationMaint.Core.Records.Contacts;
 using OrchestrationMaint.Core.Records.Incidents;
 using OrchestrationMaint.Core.Records.Checklist;
+using OrchestrationMaint.Core.Reports;
 using OrchestrationMaint.Core.Scheduling;
 
 namespace OrchestrationMaint.Core.Persistence;
@@ -51,6 +52,10 @@ public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> 
     public DbSet<Alert> Alerts => Set<Alert>();
 
     public DbSet<AlertEvent> AlertEvents => Set<AlertEvent>();
+
+    public DbSet<ReportSnapshot> ReportSnapshots => Set<ReportSnapshot>();
+
+    public DbSet<DiskSample> DiskSamples => Set<DiskSample>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -163,6 +168,7 @@ public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> 
         IncidentModel.Configure(builder);
         ChecklistModel.Configure(builder);
         AlertModel.Configure(builder);
+        ReportModelConfiguration.Configure(builder);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

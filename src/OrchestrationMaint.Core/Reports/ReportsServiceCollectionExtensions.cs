@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OrchestrationMaint.Core.Tasks;
+using OrchestrationMaint.Core.Tasks.Reports;
+
+namespace OrchestrationMaint.Core.Reports;
+
+public static class ReportsServiceCollectionExtensions
+{
+    /// <summary>Reports, the error budget and the disk history; after the checklist, whose calendar they follow.</summary>
+    public static IServiceCollection AddReports(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ReportOptions>().Bind(configuration.GetSection(ReportOptions.SectionName));
+        services.AddSingleton<ErrorBudgetService>();
+        services.AddSingleton<ReportBuilder>();
+        services.AddSingleton<ReportService>();
+        services.AddSingleton<DiskSampler>();
+        services.AddHostedService(provider => provider.GetRequiredService<DiskSampler>());
+        services.AddSingleton<IMaintenanceTask, ReportGenerateTask>();
+        return services;
+    }
+}
