@@ -39,7 +39,7 @@ public sealed class ReportSnapshot
 public sealed record ReportListItem(long Id, ReportKind Kind, string PeriodKey, string PeriodLabel, DateTimeOffset PeriodStart, DateTimeOffset PeriodEnd,
     DateTimeOffset GeneratedAt, string GeneratedBy, double? SuccessRate);
 
-public sealed record ReportPage(IReadOnlyList<ReportListItem> Items, int Total);
+public sealed record ReportHistoryPage(IReadOnlyList<ReportListItem> Items, int Total);
 
 public static class ReportModelConfiguration
 {
@@ -108,7 +108,7 @@ public sealed class ReportService(ReportBuilder builder, IDbContextFactory<Maint
     }
 
     /// <summary>Newest first, paged in SQL; <paramref name="page"/> counts from 1.</summary>
-    public async Task<ReportPage> ListAsync(ReportKind? kind, int page, int pageSize, CancellationToken cancellationToken)
+    public async Task<ReportHistoryPage> ListAsync(ReportKind? kind, int page, int pageSize, CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var query = db.ReportSnapshots.AsNoTracking();
@@ -122,7 +122,7 @@ public sealed class ReportService(ReportBuilder builder, IDbContextFactory<Maint
             .Skip(Math.Max(0, page - 1) * pageSize).Take(pageSize)
             .Select(r => new ReportListItem(r.Id, r.Kind, r.PeriodKey, r.PeriodLabel, r.PeriodStart, r.PeriodEnd, r.GeneratedAt, r.GeneratedBy, r.SuccessRate))
             .ToListAsync(cancellationToken);
-        return new ReportPage(items, total);
+        return new ReportHistoryPage(items, total);
     }
 
     public async Task<ReportSnapshot?> GetAsync(long id, CancellationToken cancellationToken)
