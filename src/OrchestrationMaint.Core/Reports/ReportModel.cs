@@ -46,9 +46,11 @@ public sealed record KeptCoverage(int Kept, long Total, int Capacity)
     [System.Text.Json.Serialization.JsonIgnore]
     public bool Complete => Kept >= Total;
 
-    /// <summary>"" when complete; otherwise "from the newest 10,000 kept (of 12,345)".</summary>
+    /// <summary>"" when complete; otherwise "from the newest 10,000 kept (of 12,345)", or that none of the period's is kept any more.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public string Note => Complete ? "" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"from the newest {Kept:N0} kept (of {Total:N0})");
+    public string Note => Complete ? ""
+        : Kept == 0 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"none of the period's {Total:N0} is among the newest {Capacity:N0} kept")
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"from the newest {Kept:N0} kept (of {Total:N0})");
 }
 
 public sealed record SlowRecord(DateTimeOffset At, string Operation, double DurationSeconds, long LineNumber);

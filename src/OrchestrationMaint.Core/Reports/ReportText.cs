@@ -130,7 +130,11 @@ public static class ReportMarkdown
             Table(md, ["Operation", "Slow", "Previous"], [.. slow.ByOperation.Select(r => new[] { Escape(r.Name), ReportFormat.Count(r.Count), r.PreviousCount is { } p ? ReportFormat.Count(p) : ReportFormat.NoData })]);
         }
 
-        if (slow.Worst.Count > 0)
+        if (slow.Worst.Count == 0 && !slow.Coverage.Complete)
+        {
+            md.AppendLine(Invariant, $"Worst offenders: {Escape(slow.Coverage.Note)}.").AppendLine();
+        }
+        else if (slow.Worst.Count > 0)
         {
             md.AppendLine(Invariant, $"Worst offenders{Coverage(slow.Coverage)}:").AppendLine();
             Table(md, ["Time", "Operation", "Duration"], [.. slow.Worst.Select(r => new[] { (ReportFormat.Time(r.At, zone)), Escape(r.Operation), (ReportFormat.Seconds(r.DurationSeconds)) })]);
@@ -161,7 +165,11 @@ public static class ReportMarkdown
             Table(md, ["Operation", "Failures", "Previous"], [.. failures.ByOperation.Select(r => new[] { Escape(r.Name), ReportFormat.Count(r.Count), r.PreviousCount is { } p ? ReportFormat.Count(p) : ReportFormat.NoData })]);
         }
 
-        if (failures.ByError.Count > 0)
+        if (failures.ByError.Count == 0 && !failures.Coverage.Complete)
+        {
+            md.AppendLine(Invariant, $"By error: {Escape(failures.Coverage.Note)}.").AppendLine();
+        }
+        else if (failures.ByError.Count > 0)
         {
             md.AppendLine(Invariant, $"By error{Coverage(failures.Coverage)}:").AppendLine();
             Table(md, ["Error", "Failures", "Previous"], [.. failures.ByError.Select(r => new[] { Escape(r.Name), ReportFormat.Count(r.Count), r.PreviousCount is { } p ? ReportFormat.Count(p) : ReportFormat.NoData })]);
