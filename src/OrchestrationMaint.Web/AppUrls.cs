@@ -28,8 +28,8 @@ public static class AppUrls
     public const string RecordsCsv = "/api/records.csv";
     public const string Reports = "/reports";
     public const string ReportRoute = "/reports/{Id:long}";
-    public const string ReportMarkdownRoute = "/api/reports/{id:long}.md";
-    public const string ReportCsvRoute = "/api/reports/{id:long}.csv";
+    public const string ReportMarkdownRoute = "/api/reports/{id}.md";
+    public const string ReportCsvRoute = "/api/reports/{id}.csv";
     public const string Error = "/error";
     public const string NotFound = "/not-found";
     public const string HealthLive = "/health/live";

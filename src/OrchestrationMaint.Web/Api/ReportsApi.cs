@@ -16,13 +16,14 @@ public static class ReportsApi
 
     public static void MapReportsApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet(AppUrls.ReportMarkdownRoute, async (long id, ReportService reports, CancellationToken cancellationToken) =>
-            await reports.GetAsync(id, cancellationToken) is { } snapshot
+        // No route constraint on the id: a malformed one gets the same clear 404 as an unknown one (and 401 first when not signed in).
+        endpoints.MapGet(AppUrls.ReportMarkdownRoute, async (string id, ReportService reports, CancellationToken cancellationToken) =>
+            await FindAsync(id, reports, cancellationToken) is { } snapshot
                 ? Results.File(Encoding.UTF8.GetBytes(ReportMarkdown.Render(snapshot.Model)), "text/markdown; charset=utf-8", ReportFormat.FileName(snapshot.Kind, snapshot.PeriodKey, "md"))
                 : NotFound(id));
-        endpoints.MapGet(AppUrls.ReportCsvRoute, async (long id, ReportService reports, CancellationToken cancellationToken) =>
+        endpoints.MapGet(AppUrls.ReportCsvRoute, async (string id, ReportService reports, CancellationToken cancellationToken) =>
         {
-            if (await reports.GetAsync(id, cancellationToken) is not { } snapshot)
+            if (await FindAsync(id, reports, cancellationToken) is not { } snapshot)
             {
                 return NotFound(id);
             }
@@ -46,6 +47,11 @@ public static class ReportsApi
         });
     }
 
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotFound(long id) =>
+    private static async Task<ReportSnapshot?> FindAsync(string id, ReportService reports, CancellationToken cancellationToken) =>
+        long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            ? await reports.GetAsync(number, cancellationToken)
+            : null;
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotFound(string id) =>
         TypedResults.Problem($"There is no report #{id}: it never existed or the link is mistyped.", statusCode: StatusCodes.Status404NotFound, title: "Report not found");
 }
