@@ -1,37 +1,17 @@
 using System.Net;
 using CsvHelper;
-using Microsoft.Extensions.DependencyInjection;
 using OrchestrationMaint.Core.Access;
 using OrchestrationMaint.Core.Metrics;
 using OrchestrationMaint.Core.Reports;
-using OrchestrationMaint.Tests;
 
 namespace OrchestrationMaint.Web.Tests.Http;
 
 /// <summary>A report's Markdown and CSV over real HTTP, with operation names and errors written to be hostile.</summary>
-public sealed class ReportsDownloadTests : IAsyncLifetime
+public sealed class ReportsDownloadTests : RealHttpTest
 {
     private const string Formula = "=HYPERLINK(\"http://evil.example\",\"click\")";
     private const string Markup = "**bold** | [click](http://evil.example) <script>alert(1)</script> _x_ #1";
     private const string FormulaError = "@SUM(1+1) and then +cmd|' /C calc'!A0";
-
-    private static readonly CancellationToken Ct = TestContext.Current.CancellationToken;
-    private readonly TestApp _app = new(new Dictionary<string, string?> { ["Demo:Simulate"] = "false" });
-    private HttpClient _client = default!;
-
-    public ValueTask InitializeAsync()
-    {
-        _client = _app.CreateRealClient();
-        return ValueTask.CompletedTask;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _client.Dispose();
-        await _app.DisposeAsync();
-    }
-
-    private T Service<T>() where T : notnull => _app.Services.GetRequiredService<T>();
 
     /// <summary>Appends the hostile records (this hour, so the summary report holds them) and waits until the engine has read them.</summary>
     private async Task<ReportSnapshot> SummaryWithHostileNamesAsync()
@@ -49,7 +29,16 @@ public sealed class ReportsDownloadTests : IAsyncLifetime
             await Task.Delay(100, Ct);
         }
 
-        return await Service<ReportService>().GenerateAsync(ReportKind.Summary, await _app.ActorAsync("alice", Role.Operator), Ct);
+        return await Service<ReportService>().GenerateAsync(ReportKind.Summary, await App.ActorAsync("alice", Role.Operator), Ct);
+    }
+
+    private async Task<HttpResponseMessage> DownloadAsync(string url, string mediaType, string fileName)
+    {
+        var response = await Client.GetAsync(url, Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(fileName, response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+        return response;
     }
 
     [Fact]
@@ -57,11 +46,7 @@ public sealed class ReportsDownloadTests : IAsyncLifetime
     {
         var snapshot = await SummaryWithHostileNamesAsync();
 
-        using var response = await _client.GetAsync(AppUrls.ReportMarkdown(snapshot.Id), Ct);
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("text/markdown", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal($"orchestrationmaint-summary-{snapshot.PeriodKey}.md", response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+        using var response = await DownloadAsync(AppUrls.ReportMarkdown(snapshot.Id), "text/markdown", $"orchestrationmaint-summary-{snapshot.PeriodKey}.md");
         var markdown = await response.Content.ReadAsStringAsync(Ct);
         Assert.StartsWith($"# Summary report {ReportMarkdown.Escape(snapshot.PeriodKey)}", markdown, StringComparison.Ordinal);
         Assert.Contains(@"\*\*bold\*\* \| \[click\]\(http\://evil\.example\) \<script\>alert\(1\)\</script\> \_x\_ \#1", markdown, StringComparison.Ordinal);
@@ -86,11 +71,7 @@ public sealed class ReportsDownloadTests : IAsyncLifetime
     {
         var snapshot = await SummaryWithHostileNamesAsync();
 
-        using var response = await _client.GetAsync(AppUrls.ReportCsv(snapshot.Id), Ct);
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal($"orchestrationmaint-summary-{snapshot.PeriodKey}.csv", response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+        using var response = await DownloadAsync(AppUrls.ReportCsv(snapshot.Id), "text/csv", $"orchestrationmaint-summary-{snapshot.PeriodKey}.csv");
         await using var body = await response.Content.ReadAsStreamAsync(Ct);
         await using var csv = CsvReader.Create(body, null, leaveOpen: false);
         var rows = new List<Dictionary<string, string>>();
@@ -115,12 +96,12 @@ public sealed class ReportsDownloadTests : IAsyncLifetime
     [Fact]
     public async Task Downloads_UnknownOrMalformedIdOrNoCredentials_ClearRefusals()
     {
-        using var missing = await _client.GetAsync("/api/reports/987654.md", Ct);
+        using var missing = await Client.GetAsync("/api/reports/987654.md", Ct);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Contains("There is no report #987654", await missing.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
-        using var malformed = await _client.GetAsync("/api/reports/latest.csv", Ct);
+        using var malformed = await Client.GetAsync("/api/reports/latest.csv", Ct);
         Assert.Equal(HttpStatusCode.NotFound, malformed.StatusCode);
-        using var anonymous = _app.CreateRealClient(apiKey: null);
+        using var anonymous = App.CreateRealClient(apiKey: null);
         using var refused = await anonymous.GetAsync("/api/reports/1.md", Ct);
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
     }
