@@ -105,6 +105,7 @@ public static class AppUrls
         ["schedules"] = Schedules,
         ["backups"] = Backups,
         ["logs"] = Logs,
+        ["reports"] = Reports,
         ["target"] = Target,
         ["settings"] = Settings,
         ["records"] = Records,
