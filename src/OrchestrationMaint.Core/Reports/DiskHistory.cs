@@ -31,6 +31,26 @@ public sealed class ReportOptions
     public int DiskSampleRetentionDays { get; set; } = 400;
 }
 
+/// <summary>A bad setting stops the app with a sentence, not a timer exception later.</summary>
+public sealed class ReportOptionsValidator : IValidateOptions<ReportOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ReportOptions options)
+    {
+        var errors = new List<string>();
+        if (options.DiskSampleInterval < TimeSpan.FromMinutes(1) || options.DiskSampleInterval > TimeSpan.FromDays(1))
+        {
+            errors.Add($"Reports:DiskSampleInterval '{options.DiskSampleInterval}' must be from 00:01:00 to 1.00:00:00 (hourly, 01:00:00, is the default).");
+        }
+
+        if (options.DiskSampleRetentionDays is < 1 or > 3650)
+        {
+            errors.Add($"Reports:DiskSampleRetentionDays {options.DiskSampleRetentionDays} must be from 1 to 3650 days (400 is the default).");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
 /// <summary>
 /// Samples the target's file system every hour (and at start-up when the last sample is older than that), keeping
 /// <see cref="ReportOptions.DiskSampleRetentionDays"/> of history. A target that cannot be measured is skipped, not recorded as zero.

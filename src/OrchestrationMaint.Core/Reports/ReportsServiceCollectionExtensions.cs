@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OrchestrationMaint.Core.Tasks;
 using OrchestrationMaint.Core.Tasks.Reports;
 
@@ -10,7 +11,8 @@ public static class ReportsServiceCollectionExtensions
     /// <summary>Reports, the error budget and the disk history; after the checklist, whose calendar they follow.</summary>
     public static IServiceCollection AddReports(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ReportOptions>().Bind(configuration.GetSection(ReportOptions.SectionName));
+        services.AddOptions<ReportOptions>().Bind(configuration.GetSection(ReportOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ReportOptions>, ReportOptionsValidator>();
         services.AddSingleton<ErrorBudgetService>();
         services.AddSingleton<ReportBuilder>();
         services.AddSingleton<ReportService>();

@@ -97,4 +97,17 @@ public sealed class DiskHistoryTests
         Directory.Delete(root);
         Assert.Null(await sampler.SampleAsync(TestContext.Current.CancellationToken));
     }
+
+    [Theory]
+    [InlineData("00:00:00", 400, "Reports:DiskSampleInterval '00:00:00' must be from 00:01:00")]
+    [InlineData("2.00:00:00", 400, "Reports:DiskSampleInterval '2.00:00:00' must be from 00:01:00")]
+    [InlineData("01:00:00", 0, "Reports:DiskSampleRetentionDays 0 must be from 1 to 3650")]
+    public void ReportOptionsValidator_ImpossibleSetting_FailsWithASentenceNamingIt(string interval, int days, string expected)
+    {
+        var result = new ReportOptionsValidator().Validate(null, new ReportOptions { DiskSampleInterval = TimeSpan.Parse(interval, System.Globalization.CultureInfo.InvariantCulture), DiskSampleRetentionDays = days });
+
+        Assert.True(result.Failed);
+        Assert.StartsWith(expected, result.FailureMessage, StringComparison.Ordinal);
+        Assert.True(new ReportOptionsValidator().Validate(null, new ReportOptions()).Succeeded);
+    }
 }
