@@ -16,6 +16,7 @@ using OrchestrationMaint.Core.Records;
 using OrchestrationMaint.Core.Records.Contacts;
 using OrchestrationMaint.Core.Records.Incidents;
 using OrchestrationMaint.Core.Records.Checklist;
+using OrchestrationMaint.Core.Reports;
 using OrchestrationMaint.Core.Scheduling;
 using OrchestrationMaint.Core.Tasks;
 using OrchestrationMaint.Core.Tasks.Backups;
@@ -156,6 +157,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<AlertMonitor>();
         services.AddHostedService(provider => provider.GetRequiredService<AlertMonitor>());
         services.AddNotifications(configuration);
+        services.AddReports(configuration);
         return services;
     }
 }

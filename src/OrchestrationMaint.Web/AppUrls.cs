@@ -31,6 +31,10 @@ public static class AppUrls
     public const string Runbook = "/runbook";
     public const string Notifications = "/notifications";
     public const string RecordsCsv = "/api/records.csv";
+    public const string Reports = "/reports";
+    public const string ReportRoute = "/reports/{Id:long}";
+    public const string ReportMarkdownRoute = "/api/reports/{id}.md";
+    public const string ReportCsvRoute = "/api/reports/{id}.csv";
     public const string Error = "/error";
     public const string NotFound = "/not-found";
     public const string HealthLive = "/health/live";
@@ -67,6 +71,29 @@ public static class AppUrls
         return query.Count == 0 ? path : $"{path}?{string.Join('&', query)}";
     }
 
+    /// <summary>The report history, optionally one kind only, at a page (from 1).</summary>
+    public static string ReportsFiltered(Core.Reports.ReportKind? kind, int page = 1)
+    {
+        var query = new List<string>();
+        if (kind is { } k)
+        {
+            query.Add($"kind={Core.Reports.ReportFormat.Kind(k)}");
+        }
+
+        if (page > 1)
+        {
+            query.Add(string.Create(CultureInfo.InvariantCulture, $"page={page}"));
+        }
+
+        return query.Count == 0 ? Reports : $"{Reports}?{string.Join('&', query)}";
+    }
+
+    public static string Report(long id) => string.Create(CultureInfo.InvariantCulture, $"{Reports}/{id}");
+
+    public static string ReportMarkdown(long id) => string.Create(CultureInfo.InvariantCulture, $"/api/reports/{id}.md");
+
+    public static string ReportCsv(long id) => string.Create(CultureInfo.InvariantCulture, $"/api/reports/{id}.csv");
+
     /// <summary>The sign-in page, coming back to <paramref name="returnUrl"/> (a local path) afterwards.</summary>
     public static string LoginReturningTo(string? returnUrl) =>
         string.IsNullOrEmpty(returnUrl) || returnUrl == Home ? Login : $"{Login}?ReturnUrl={Uri.EscapeDataString(returnUrl)}";
@@ -83,6 +110,7 @@ public static class AppUrls
         ["schedules"] = Schedules,
         ["backups"] = Backups,
         ["logs"] = Logs,
+        ["reports"] = Reports,
         ["target"] = Target,
         ["settings"] = Settings,
         ["records"] = Records,

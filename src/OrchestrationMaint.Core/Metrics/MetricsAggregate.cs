@@ -167,8 +167,28 @@ public sealed class MetricsAggregate
     public MetricsSummary Summarize(MetricsWindow window, DateTimeOffset now, IReadOnlySet<long>? excludedHours = null)
     {
         var from = window.Start(now);
-        var fromTicks = from?.UtcTicks ?? long.MinValue;
         var daily = window is MetricsWindow.Last30Days or MetricsWindow.All;
+        // The dashboard's days are UTC days.
+        return Summarize(window, from, from?.UtcTicks ?? long.MinValue, long.MaxValue, daily ? TimeSpan.TicksPerDay : TimeSpan.TicksPerHour, 0, excludedHours);
+    }
+
+    /// <summary>
+    /// The figures of the whole hours in <paramref name="range"/> (its start and end are floored to UTC hours; the end
+    /// excluded). Day buckets are 24 hours counted from the range's start, so a report's days are its own time zone's
+    /// days (except across a daylight-saving change, where one bucket straddles midnight by an hour).
+    /// </summary>
+    public MetricsSummary Summarize(TimeRange range, SeriesBucket bucket, IReadOnlySet<long>? excludedHours = null)
+    {
+        var start = MetricsWindows.FloorHour(range.Start);
+        var end = MetricsWindows.FloorHour(range.End);
+        var summary = Summarize(MetricsWindow.All, start, start.UtcTicks, end.UtcTicks,
+            bucket == SeriesBucket.Day ? TimeSpan.TicksPerDay : TimeSpan.TicksPerHour, start.UtcTicks, excludedHours);
+        return summary with { To = end };
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private MetricsSummary Summarize(MetricsWindow window, DateTimeOffset? from, long fromTicks, long toTicks, long bucketTicks, long bucketOrigin, IReadOnlySet<long>? excludedHours)
+    {
         // Arrays, one Dictionary and plain loops rather than SortedDictionary and LINQ: the first call
         // comes right after a cold ingestion, and their generic code ran unoptimised for it (~20 ms).
         var totals = new Cell?[_operations.Count];
@@ -176,14 +196,14 @@ public sealed class MetricsAggregate
         var series = new Dictionary<long, Cell>();
         foreach (var ((hour, operation), cell) in _cells)
         {
-            if (hour < fromTicks || excludedHours?.Contains(hour) == true)
+            if (hour < fromTicks || hour >= toTicks || excludedHours?.Contains(hour) == true)
             {
                 continue;
             }
 
             (totals[operation] ??= new Cell()).AddCounts(cell);
             (durations[operation] ??= new DurationHistogram()).AddAll(cell.Durations);
-            var bucket = daily ? hour - (hour % TimeSpan.TicksPerDay) : hour;
+            var bucket = hour - (((hour - bucketOrigin) % bucketTicks) + bucketTicks) % bucketTicks;
             if (!series.TryGetValue(bucket, out var point))
             {
                 series[bucket] = point = new Cell();
@@ -217,7 +237,7 @@ public sealed class MetricsAggregate
         long malformed = 0;
         foreach (var (hour, count) in _malformedByHour)
         {
-            if (hour >= fromTicks && excludedHours?.Contains(hour) != true)
+            if (hour >= fromTicks && hour < toTicks && excludedHours?.Contains(hour) != true)
             {
                 malformed += count;
             }
@@ -251,6 +271,19 @@ public sealed class MetricsAggregate
             .Where(f => string.IsNullOrEmpty(text) || f.Fields.Values.Any(v => v.Contains(text, StringComparison.OrdinalIgnoreCase)))
             .Take(limit)
             .ToList();
+
+    /// <summary>The slow records kept in full whose hour lies in <paramref name="range"/>, newest first.</summary>
+    public IReadOnlyList<KeptRecord> KeptSlow(TimeRange range) => InRange(_recentSlow, range);
+
+    /// <summary>The failure records kept in full whose hour lies in <paramref name="range"/>, newest first.</summary>
+    public IReadOnlyList<KeptRecord> KeptFailures(TimeRange range) => InRange(_recentFailures, range);
+
+    private static List<KeptRecord> InRange(KeptRecordRing ring, TimeRange range)
+    {
+        var start = MetricsWindows.FloorHour(range.Start);
+        var end = MetricsWindows.FloorHour(range.End);
+        return [.. ring.NewestFirst(start, null).Where(r => r.Timestamp < end)];
+    }
 
     public IReadOnlyList<MalformedLine> RecentMalformed(int limit) => _recentMalformed.Reverse().Take(limit).ToList();
 

@@ -21,6 +21,9 @@ public enum MetricsFileState
     Unreadable,
 }
 
+/// <summary>Kept slow and failed records of a time range; <paramref name="Capacity"/> is how many of each kind the engine keeps at most.</summary>
+public sealed record KeptRecords(IReadOnlyList<KeptRecord> Slow, IReadOnlyList<KeptRecord> Failures, int Capacity);
+
 public sealed record MetricsFileStatus(MetricsFileState State, string Message, long LinesRead, long Offset, DateTimeOffset CheckedAt);
 
 /// <summary>
@@ -71,6 +74,28 @@ public sealed class MetricsEngine(
         lock (_gate)
         {
             return _aggregate.Summarize(window, clock.GetUtcNow(), hours);
+        }
+    }
+
+    /// <summary>The figures of the whole UTC hours of <paramref name="range"/> (end excluded): what reports are made of.</summary>
+    public MetricsSummary Summarize(TimeRange range, SeriesBucket bucket)
+    {
+        lock (_gate)
+        {
+            return _aggregate.Summarize(range, bucket);
+        }
+    }
+
+    /// <summary>
+    /// The slow and failed records of <paramref name="range"/> that are kept in full, newest first. Only the newest
+    /// <see cref="KeptRecords.Capacity"/> of each kind are kept: compare with the exact counts of <see cref="Summarize(TimeRange, SeriesBucket)"/>
+    /// to know whether these are all of them.
+    /// </summary>
+    public KeptRecords Kept(TimeRange range)
+    {
+        lock (_gate)
+        {
+            return new KeptRecords(_aggregate.KeptSlow(range), _aggregate.KeptFailures(range), _aggregate.RecentSlowCapacity);
         }
     }
 

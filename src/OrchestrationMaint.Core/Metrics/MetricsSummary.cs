@@ -13,7 +13,15 @@ public sealed record MetricsSummary(
     long MalformedLines,
     DateTimeOffset? LastRecordAt,
     IReadOnlyList<OperationStats> Operations,
-    IReadOnlyList<SeriesPoint> Series);
+    IReadOnlyList<SeriesPoint> Series,
+    DateTimeOffset? To = null);
+
+/// <summary>How a summary's series is bucketed.</summary>
+public enum SeriesBucket
+{
+    Hour,
+    Day,
+}
 
 /// <param name="P50">Median duration within 1 % (log-binned); null without records.</param>
 public sealed record OperationStats(
@@ -28,7 +36,7 @@ public sealed record OperationStats(
     double Max,
     long Slow);
 
-/// <summary>One hour (24h and 7d windows) or one UTC day (30d and all) of the series.</summary>
+/// <summary>One hour (24h and 7d windows) or one UTC day (30d and all) of the series; for a time range, as its bucket says.</summary>
 public sealed record SeriesPoint(DateTimeOffset Start, long Successes, long Failures, long Other, long Slow)
 {
     public double? SuccessRate => Successes + Failures == 0 ? null : 100.0 * Successes / (Successes + Failures);

@@ -9,6 +9,7 @@ using OrchestrationMaint.Core.Records;
 using OrchestrationMaint.Core.Records.Contacts;
 using OrchestrationMaint.Core.Records.Incidents;
 using OrchestrationMaint.Core.Records.Checklist;
+using OrchestrationMaint.Core.Reports;
 using OrchestrationMaint.Core.Scheduling;
 
 namespace OrchestrationMaint.Core.Persistence;
@@ -56,6 +57,10 @@ public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> 
     public DbSet<NotificationChannel> NotificationChannels => Set<NotificationChannel>();
 
     public DbSet<NotificationDelivery> NotificationDeliveries => Set<NotificationDelivery>();
+
+    public DbSet<ReportSnapshot> ReportSnapshots => Set<ReportSnapshot>();
+
+    public DbSet<DiskSample> DiskSamples => Set<DiskSample>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -169,6 +174,7 @@ public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> 
         ChecklistModel.Configure(builder);
         AlertModel.Configure(builder);
         NotificationModel.Configure(builder);
+        ReportModelConfiguration.Configure(builder);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

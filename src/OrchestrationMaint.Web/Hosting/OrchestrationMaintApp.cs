@@ -109,6 +109,7 @@ public static class OrchestrationMaintApp
         app.MapAccessApi();
         app.MapRecordsApi();
         app.MapAlertsApi();
+        app.MapReportsApi();
         app.MapMetrics(AppUrls.Prometheus, app.Services.GetRequiredService<PrometheusExporter>().Registry);
         // Our own Content-Security-Policy already says frame-ancestors 'none'; Blazor's second one would only add noise.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(server => server.ContentSecurityFrameAncestorsPolicy = null);
