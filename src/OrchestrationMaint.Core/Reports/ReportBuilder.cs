@@ -1,3 +1,4 @@
+using OrchestrationMaint.Core.Alerts;
 using Microsoft.EntityFrameworkCore;
 using OrchestrationMaint.Core.Backups;
 using OrchestrationMaint.Core.Metrics;
@@ -42,7 +43,8 @@ public sealed class ReportBuilder(MetricsEngine metrics, ChecklistCalendar calen
             await ChecklistAsync(db, period, cancellationToken),
             await IncidentsAsync(db, period, cancellationToken),
             await BackupsAsync(db, period, cancellationToken),
-            budget);
+            budget,
+            await AlertsAsync(db, period, previous, cancellationToken));
     }
 
     /// <summary>True when <paramref name="p95"/> is a regression from <paramref name="previousP95"/> by the rule above.</summary>
@@ -195,6 +197,24 @@ public sealed class ReportBuilder(MetricsEngine metrics, ChecklistCalendar calen
             list.Count == 0 ? null : list.Average(i => i.HoursToResolve),
             list.Count == 0 ? null : list.Max(i => i.HoursToResolve),
             [.. list.Take(50)]);
+    }
+
+    private static async Task<AlertSection> AlertsAsync(MaintenanceDbContext db, ReportPeriod period, ReportPeriod previous, CancellationToken cancellationToken)
+    {
+        var fired = await db.Alerts.AsNoTracking().Where(a => a.FiredAt >= period.Start && a.FiredAt < period.End)
+            .Select(a => new { a.Kind, a.FiredAt, a.AcknowledgedAt, a.ResolvedAt, a.Notified }).ToListAsync(cancellationToken);
+        var before = await db.Alerts.AsNoTracking().Where(a => a.FiredAt >= previous.Start && a.FiredAt < previous.End)
+            .GroupBy(a => a.Kind).Select(g => new { Kind = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        var openAtEnd = await db.Alerts.CountAsync(a => a.FiredAt < period.End && (a.ResolvedAt == null || a.ResolvedAt >= period.End), cancellationToken);
+        var acknowledged = fired.Where(a => a.AcknowledgedAt is not null).Select(a => (a.AcknowledgedAt!.Value - a.FiredAt).TotalHours).ToList();
+        var resolved = fired.Where(a => a.ResolvedAt is not null).Select(a => (a.ResolvedAt!.Value - a.FiredAt).TotalHours).ToList();
+        var previousByKind = before.ToDictionary(b => b.Kind, b => (long)b.Count);
+        var byKind = fired.GroupBy(a => a.Kind)
+            .Select(g => new CountRow(g.Key.Label(), g.Count(), previousByKind.GetValueOrDefault(g.Key)))
+            .Concat(previousByKind.Where(p => fired.All(a => a.Kind != p.Key)).Select(p => new CountRow(p.Key.Label(), 0, p.Value)))
+            .OrderByDescending(r => r.Count).ThenBy(r => r.Name, StringComparer.Ordinal).ToList();
+        return new AlertSection(fired.Count, before.Sum(b => b.Count), fired.Count(a => !a.Notified), openAtEnd,
+            acknowledged.Count == 0 ? null : acknowledged.Average(), resolved.Count == 0 ? null : resolved.Average(), byKind);
     }
 
     private static async Task<BackupSection> BackupsAsync(MaintenanceDbContext db, ReportPeriod period, CancellationToken cancellationToken)

@@ -27,7 +27,8 @@ public sealed record ReportModel(
     IReadOnlyList<ComplianceCount> Checklist,
     IncidentSection Incidents,
     BackupSection Backups,
-    ErrorBudget Budget)
+    ErrorBudget Budget,
+    AlertSection? Alerts = null)
 {
     /// <summary>"Weekly report 2026-W48".</summary>
     [System.Text.Json.Serialization.JsonIgnore]
@@ -81,6 +82,11 @@ public sealed record ComplianceCount(ChecklistCadence Cadence, int Periods, int 
 public sealed record ResolvedIncident(long Id, string Title, string Severity, DateTimeOffset OpenedAt, DateTimeOffset ResolvedAt, double HoursToResolve);
 
 public sealed record IncidentSection(int Opened, int Resolved, int OpenAtEnd, double? MeanHoursToResolve, double? MaxHoursToResolve, IReadOnlyList<ResolvedIncident> ResolvedList);
+
+/// <summary>The alerts that fired in the period (null in reports stored before alerts were reported).</summary>
+/// <param name="Expected">Fired inside a maintenance window and never notified.</param>
+/// <param name="ByKind">Per kind as people say it, with the previous period's count.</param>
+public sealed record AlertSection(int Fired, int PreviousFired, int Expected, int OpenAtEnd, double? MeanHoursToAcknowledge, double? MeanHoursToResolve, IReadOnlyList<CountRow> ByKind);
 
 public sealed record LatestVerification(string Backup, DateTimeOffset At, string Status, string? Message);
 

@@ -107,6 +107,18 @@ public static class ReportTable
             yield return ["incident_resolved", $"#{incident.Id} {incident.Title}", "hours_to_resolve", Number(incident.HoursToResolve), "", $"{incident.Severity}, opened {Iso(incident.OpenedAt)}, resolved {Iso(incident.ResolvedAt)}"];
         }
 
+        if (r.Alerts is { } a)
+        {
+            yield return ["alerts", "all", "fired", Count(a.Fired), Count(a.PreviousFired), $"{a.Expected} expected in a maintenance window"];
+            yield return ["alerts", "all", "open_at_end", Count(a.OpenAtEnd), "", ""];
+            yield return ["alerts", "all", "mean_hours_to_acknowledge", Number(a.MeanHoursToAcknowledge), "", ""];
+            yield return ["alerts", "all", "mean_hours_to_resolve", Number(a.MeanHoursToResolve), "", ""];
+            foreach (var kind in a.ByKind)
+            {
+                yield return ["alerts_by_kind", kind.Name, "fired", Count(kind.Count), kind.PreviousCount is { } p ? Count(p) : "", ""];
+            }
+        }
+
         var b = r.Backups;
         yield return ["backups", "all", "made", Count(b.Made), "", ""];
         yield return ["backups", "all", "verified_of_made", Count(b.VerifiedOfMade), "", ""];

@@ -208,6 +208,16 @@ public static class ReportMarkdown
                 [.. incidents.ResolvedList.Select(i => new[] { Escape($"#{i.Id} {i.Title}"), Escape(i.Severity), (ReportFormat.Time(i.OpenedAt, zone)), (ReportFormat.Time(i.ResolvedAt, zone)), (ReportFormat.Hours(i.HoursToResolve)) })]);
         }
 
+        if (report.Alerts is { } alerts)
+        {
+            md.AppendLine("## Alerts").AppendLine();
+            md.AppendLine(Invariant, $"{alerts.Fired} fired (previous period {alerts.PreviousFired}), {alerts.Expected} of them expected in a maintenance window, {alerts.OpenAtEnd} open at the end of the period. Time to acknowledge: mean {ReportFormat.Hours(alerts.MeanHoursToAcknowledge)}; time to resolve: mean {ReportFormat.Hours(alerts.MeanHoursToResolve)}.").AppendLine();
+            if (alerts.ByKind.Count > 0)
+            {
+                Table(md, ["Kind", "Fired", "Previous"], [.. alerts.ByKind.Select(k => new[] { Escape(k.Name), ReportFormat.Count(k.Count), k.PreviousCount is { } p ? ReportFormat.Count(p) : ReportFormat.NoData })]);
+            }
+        }
+
         var backups = report.Backups;
         md.AppendLine("## Backups").AppendLine();
         md.AppendLine(Invariant, $"{backups.Made} made ({backups.VerifiedOfMade} verified, {backups.CorruptOfMade} corrupt); newest {Escape(backups.NewestAt is { } n ? ReportFormat.Time(n, zone) : "none")}.  ");

@@ -1,3 +1,4 @@
+using OrchestrationMaint.Core.Alerts;
 using OrchestrationMaint.Core.Metrics;
 using OrchestrationMaint.Core.Reports;
 
@@ -144,6 +145,36 @@ public sealed class ReportFiguresTests
     }
 
     [Fact]
+    public async Task WeeklyReport_AlertsInBothWeeks_CountedPerKindWithTheirTimesToAcknowledgeAndResolve()
+    {
+        using var harness = await ReportHarness.StartAsync(Generate(5, W46Start, Now, 1_000, DateTimeOffset.MaxValue), Now);
+        Alert Fired(string key, AlertKind kind, DateTimeOffset at, double? ackHours, double? resolveHours, bool notified = true) => new()
+        {
+            Key = key, Kind = kind, Title = key, Message = key, ConditionSince = at, FiredAt = at, LastSeenAt = at, Notified = notified,
+            State = resolveHours is null ? AlertState.Firing : AlertState.Resolved,
+            AcknowledgedAt = ackHours is { } a ? at.AddHours(a) : null,
+            ResolvedAt = resolveHours is { } r ? at.AddHours(r) : null,
+        };
+        await using (var db = harness.Database.CreateDbContext())
+        {
+            db.Alerts.AddRange(
+                Fired("success-rate", AlertKind.SuccessRate, W47Start.AddHours(1), 0.5, 2),
+                Fired("disk", AlertKind.DiskUsage, W47Start.AddDays(2), null, 4),
+                Fired("schedule:1", AlertKind.ScheduledRunFailed, W47Start.AddDays(3), null, null, notified: false),
+                Fired("disk", AlertKind.DiskUsage, W46Start.AddDays(1), null, 1),
+                Fired("success-rate", AlertKind.SuccessRate, W47End.AddHours(1), null, 1));
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var alerts = (await harness.Builder.BuildAsync(ReportKind.Weekly, Now, "tester", Ct)).Alerts!;
+
+        Assert.Equal((3, 1, 1, 1), (alerts.Fired, alerts.PreviousFired, alerts.Expected, alerts.OpenAtEnd));
+        Assert.Equal(0.5, alerts.MeanHoursToAcknowledge!.Value, 6);
+        Assert.Equal(3, alerts.MeanHoursToResolve!.Value, 6);
+        Assert.Equal([new CountRow("Disk usage", 1, 1), new CountRow("Scheduled run failed", 1, 0), new CountRow("Success rate", 1, 0)], alerts.ByKind);
+    }
+
+    [Fact]
     public async Task Report_PeriodWithoutRecords_SaysNoDataEverywhereAndNeverAFakeFigure()
     {
         // Everything happened a month before the period: the weekly report of W47 has nothing.
@@ -162,10 +193,12 @@ public sealed class ReportFiguresTests
         Assert.Null(report.Budget.SpentPercent);
         Assert.Equal(DiskOutlook.NoData, report.Disk.Outlook);
         Assert.All(report.Checklist, c => Assert.Null(c.Percent));
+        Assert.Equal((0, 0, null, null), (report.Alerts!.Fired, report.Alerts.PreviousFired, report.Alerts.MeanHoursToAcknowledge, report.Alerts.MeanHoursToResolve));
 
         var markdown = ReportMarkdown.Render(report);
         Assert.Contains("| Success rate | no data | no data | no data |", markdown, StringComparison.Ordinal);
         Assert.Contains("no data this period, no data the period before.", markdown, StringComparison.Ordinal);
+        Assert.Contains("0 fired (previous period 0)", markdown, StringComparison.Ordinal);
         Assert.DoesNotContain("NaN", markdown, StringComparison.Ordinal);
         Assert.DoesNotContain("100.0 %", markdown, StringComparison.Ordinal);
         Assert.DoesNotContain("Infinity", markdown, StringComparison.Ordinal);
