@@ -116,5 +116,5 @@ public sealed class AuditLog(IDbContextFactory<MaintenanceDbContext> contextFact
         return query;
     }
 
-    private static string? Truncate(string? text, int max) => text is null || text.Length <= max ? text : text[..(max - 1)] + "…";
+    private static string? Truncate(string? text, int max) => text is null ? null : Records.TextRules.Clip(text, max);
 }

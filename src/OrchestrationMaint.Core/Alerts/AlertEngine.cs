@@ -89,6 +89,10 @@ public sealed class AlertEngine(
         {
             var timestamp = clock.GetTimestamp();
             var now = clock.GetUtcNow();
+            // Worked on copies and kept only once the save succeeded: a failed save (a locked database) must not
+            // restart a condition's hold time or its clear time.
+            var pending = new Dictionary<string, PendingCondition>(_pending, StringComparer.Ordinal);
+            var lastSeen = new Dictionary<long, long>(_lastSeen);
             await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
             var open = await db.Alerts.Where(a => a.State != AlertState.Resolved).ToListAsync(cancellationToken);
             var changes = new List<(Alert Alert, AlertChange Change)>();
@@ -97,75 +101,94 @@ public sealed class AlertEngine(
             var changed = 0;
             foreach (var alert in open)
             {
-                if (holding.Remove(alert.Key, out var condition))
+                var holds = holding.Remove(alert.Key, out var condition);
+                if (holds)
                 {
-                    _lastSeen[alert.Id] = timestamp;
-                    changed += Refresh(db, alert, condition, now);
-                }
-                else if (clock.GetElapsedTime(LastSeen(alert.Id, timestamp), timestamp) is var gone && gone < settings.ClearTime)
-                {
-                    nextDue = Math.Min(nextDue, Later(timestamp, settings.ClearTime - gone));
+                    lastSeen[alert.Id] = timestamp;
+                    var (visible, worse) = Refresh(db, alert, condition!, now);
+                    changed += visible ? 1 : 0;
+                    if (worse && alert.Notified && expectedBecause is null)
+                    {
+                        // Now critical: the channels that only want critical alerts hear of it, as a firing.
+                        changes.Add((alert, AlertChange.Fired));
+                    }
                 }
                 else
                 {
-                    _lastSeen.Remove(alert.Id);
-                    alert.State = AlertState.Resolved;
-                    alert.ResolvedAt = now;
-                    db.AlertEvents.Add(Event(alert, now, AlertEventKind.Resolved, "The condition cleared."));
-                    if (alert.Notified)
+                    if (!lastSeen.TryGetValue(alert.Id, out var seenAt))
                     {
-                        changes.Add((alert, AlertChange.Resolved));
+                        // After a restart: from the first look that missed it (the cautious side).
+                        lastSeen[alert.Id] = seenAt = timestamp;
                     }
 
-                    changed++;
-                    continue;
+                    var gone = clock.GetElapsedTime(seenAt, timestamp);
+                    if (gone < settings.ClearTime)
+                    {
+                        nextDue = Math.Min(nextDue, Later(timestamp, settings.ClearTime - gone));
+                    }
+                    else
+                    {
+                        lastSeen.Remove(alert.Id);
+                        alert.State = AlertState.Resolved;
+                        alert.ResolvedAt = now;
+                        db.AlertEvents.Add(Event(alert, now, AlertEventKind.Resolved, "The condition cleared."));
+                        if (alert.Notified)
+                        {
+                            changes.Add((alert, AlertChange.Resolved));
+                        }
+
+                        changed++;
+                        continue;
+                    }
                 }
 
                 if (alert.ExpectedBecause != expectedBecause)
                 {
                     alert.ExpectedBecause = expectedBecause;
                     changed++;
-                    if (expectedBecause is null && !alert.Notified)
+                    if (expectedBecause is null && alert.State == AlertState.Firing)
                     {
-                        // Fired inside the window and still here after it: now it is news.
-                        alert.Notified = true;
-                        // Escalation counts from when people were first told, not from the quiet firing inside the window.
+                        // Nobody escalates during a window: the clock for the next level starts when it ends.
                         alert.EscalatedAt = now;
-                        db.AlertEvents.Add(Event(alert, now, AlertEventKind.Fired, "Still firing after the maintenance window ended."));
-                        changes.Add((alert, AlertChange.Fired));
                     }
+                }
+
+                if (expectedBecause is null && !alert.Notified && holds && alert.State == AlertState.Firing)
+                {
+                    // Fired inside a window and still firing after it: now it is news.
+                    alert.Notified = true;
+                    alert.EscalatedAt = now;
+                    db.AlertEvents.Add(Event(alert, now, AlertEventKind.Fired, "Still firing after the maintenance window ended."));
+                    changes.Add((alert, AlertChange.Fired));
                 }
             }
 
-            lock (_pending)
+            foreach (var gone in pending.Keys.Where(k => !holding.ContainsKey(k)).ToList())
             {
-                foreach (var gone in _pending.Keys.Where(k => !holding.ContainsKey(k)).ToList())
+                pending.Remove(gone);
+            }
+
+            foreach (var condition in holding.Values)
+            {
+                var since = pending.TryGetValue(condition.Key, out var seen) ? seen : new PendingCondition(timestamp, now, condition);
+                var held = clock.GetElapsedTime(since.Timestamp, timestamp);
+                if (held < settings.HoldTimeOf(condition.Kind))
                 {
-                    _pending.Remove(gone);
+                    pending[condition.Key] = since with { Condition = condition };
+                    nextDue = Math.Min(nextDue, Later(timestamp, settings.HoldTimeOf(condition.Kind) - held));
+                    continue;
                 }
 
-                foreach (var condition in holding.Values)
+                pending.Remove(condition.Key);
+                var alert = Fire(condition, since.At, now, expectedBecause);
+                db.Alerts.Add(alert);
+                fired.Add(alert);
+                if (alert.Notified)
                 {
-                    var since = _pending.TryGetValue(condition.Key, out var seen) ? seen : new PendingCondition(timestamp, now, condition);
-                    var held = clock.GetElapsedTime(since.Timestamp, timestamp);
-                    if (held < settings.HoldTimeOf(condition.Kind))
-                    {
-                        _pending[condition.Key] = since with { Condition = condition };
-                        nextDue = Math.Min(nextDue, Later(timestamp, settings.HoldTimeOf(condition.Kind) - held));
-                        continue;
-                    }
-
-                    _pending.Remove(condition.Key);
-                    var alert = Fire(condition, since.At, now, expectedBecause);
-                    db.Alerts.Add(alert);
-                    fired.Add(alert);
-                    if (alert.Notified)
-                    {
-                        changes.Add((alert, AlertChange.Fired));
-                    }
-
-                    changed++;
+                    changes.Add((alert, AlertChange.Fired));
                 }
+
+                changed++;
             }
 
             foreach (var (alert, change) in changes)
@@ -177,13 +200,34 @@ public sealed class AlertEngine(
             }
 
             await db.SaveChangesAsync(cancellationToken);
-            Volatile.Write(ref _nextDue, nextDue);
-            ForgetClosed(open);
-            foreach (var alert in fired)
+            // Alerts no longer open need no clearing clock; new ones were seen just now.
+            var stillOpen = open.Where(a => a.IsOpen).Select(a => a.Id).ToHashSet();
+            foreach (var id in lastSeen.Keys.Where(id => !stillOpen.Contains(id)).ToList())
             {
-                _lastSeen[alert.Id] = timestamp;
+                lastSeen.Remove(id);
             }
 
+            foreach (var alert in fired)
+            {
+                lastSeen[alert.Id] = timestamp;
+            }
+
+            lock (_pending)
+            {
+                _pending.Clear();
+                foreach (var (key, value) in pending)
+                {
+                    _pending[key] = value;
+                }
+            }
+
+            _lastSeen.Clear();
+            foreach (var (id, value) in lastSeen)
+            {
+                _lastSeen[id] = value;
+            }
+
+            Volatile.Write(ref _nextDue, nextDue);
             if (changes.Count > 0)
             {
                 WakeChannels();
@@ -272,8 +316,8 @@ public sealed class AlertEngine(
             Kind = condition.Kind,
             Level = condition.Level,
             State = AlertState.Firing,
-            Title = Clip(condition.Title, AlertModel.TitleMax),
-            Message = Clip(condition.Message, AlertModel.MessageMax),
+            Title = TextRules.Clip(condition.Title, AlertModel.TitleMax),
+            Message = TextRules.Clip(condition.Message, AlertModel.MessageMax),
             ConditionSince = since,
             FiredAt = now,
             LastSeenAt = now,
@@ -290,46 +334,27 @@ public sealed class AlertEngine(
         return alert;
     }
 
-    /// <returns>1 when what people see changed (message, title, level), else 0: the pages need telling.</returns>
-    private static int Refresh(MaintenanceDbContext db, Alert alert, AlertCondition condition, DateTimeOffset now)
+    /// <summary>The latest reading. The level only rises while the alert is open (the worst seen), so a channel that took it as critical also hears it resolve.</summary>
+    /// <returns>Whether what people see changed, and whether it got worse (warning to critical).</returns>
+    private static (bool Visible, bool Worse) Refresh(MaintenanceDbContext db, Alert alert, AlertCondition condition, DateTimeOffset now)
     {
         alert.LastSeenAt = now;
-        var title = Clip(condition.Title, AlertModel.TitleMax);
-        var message = Clip(condition.Message, AlertModel.MessageMax);
-        var changed = title != alert.Title || message != alert.Message || condition.Level != alert.Level;
+        var title = TextRules.Clip(condition.Title, AlertModel.TitleMax);
+        var message = TextRules.Clip(condition.Message, AlertModel.MessageMax);
+        var worse = condition.Level < alert.Level;
+        var visible = title != alert.Title || message != alert.Message || worse;
         alert.Title = title;
         alert.Message = message;
-        if (alert.Level != condition.Level)
+        if (worse)
         {
             db.AlertEvents.Add(Event(alert, now, AlertEventKind.LevelChanged, $"{alert.Level} → {condition.Level}: {message}"));
             alert.Level = condition.Level;
         }
 
-        return changed ? 1 : 0;
+        return (visible, worse);
     }
 
     private long Later(long timestamp, TimeSpan by) => timestamp + (long)(by.TotalSeconds * clock.TimestampFrequency);
-
-    /// <summary>When the condition was last seen; after a restart, the first look that missed it (the cautious side).</summary>
-    private long LastSeen(long alertId, long timestamp)
-    {
-        if (!_lastSeen.TryGetValue(alertId, out var seen))
-        {
-            _lastSeen[alertId] = seen = timestamp;
-        }
-
-        return seen;
-    }
-
-    /// <summary>Alerts no longer open (resolved here or elsewhere) need no clearing clock.</summary>
-    private void ForgetClosed(List<Alert> open)
-    {
-        var stillOpen = open.Where(a => a.IsOpen).Select(a => a.Id).ToHashSet();
-        foreach (var id in _lastSeen.Keys.Where(id => !stillOpen.Contains(id)).ToList())
-        {
-            _lastSeen.Remove(id);
-        }
-    }
 
     private void WakeChannels()
     {
@@ -342,9 +367,7 @@ public sealed class AlertEngine(
     public void Dispose() => _gate.Dispose();
 
     private static AlertEvent Event(Alert alert, DateTimeOffset at, AlertEventKind kind, string note) =>
-        new() { AlertId = alert.Id, At = at, Kind = kind, By = Actor.System.Display, Note = Clip(note, AlertModel.NoteMax) };
-
-    private static string Clip(string text, int max) => text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 1), "…");
+        new() { AlertId = alert.Id, At = at, Kind = kind, By = Actor.System.Display, Note = TextRules.Clip(note, AlertModel.NoteMax) };
 
     /// <param name="Timestamp">Monotonic: when the condition was first seen, for the hold time.</param>
     /// <param name="At">Wall clock: the same moment, for people.</param>

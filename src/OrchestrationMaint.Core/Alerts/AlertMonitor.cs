@@ -33,13 +33,35 @@ public sealed class AlertMonitor(
 
     private static readonly TimeSpan DueSlack = TimeSpan.FromMilliseconds(50);
 
+    private readonly SemaphoreSlim _one = new(1, 1);
+
     private TaskCompletionSource _replan = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The most slow records looked at for the slow-operations rule; more than that in the span is still one alert.</summary>
     private const int SlowRecordsLooked = 1000;
 
     /// <summary>Gathers the conditions and evaluates them once.</summary>
+    /// <remarks>One at a time, gathering included: a reading taken earlier is never applied after a later one.</remarks>
     public async Task<int> EvaluateNowAsync(CancellationToken cancellationToken)
+    {
+        await _one.WaitAsync(cancellationToken);
+        try
+        {
+            return await GatherAndEvaluateAsync(cancellationToken);
+        }
+        finally
+        {
+            _one.Release();
+        }
+    }
+
+    public override void Dispose()
+    {
+        _one.Dispose();
+        base.Dispose();
+    }
+
+    private async Task<int> GatherAndEvaluateAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var now = clock.GetUtcNow();

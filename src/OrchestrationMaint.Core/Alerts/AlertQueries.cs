@@ -34,11 +34,22 @@ public sealed class AlertQueries(IDbContextFactory<MaintenanceDbContext> context
             .ToListAsync(cancellationToken);
     }
 
-    /// <summary>Firing and not acknowledged: what still needs someone.</summary>
-    public async Task<int> UnacknowledgedCountAsync(CancellationToken cancellationToken)
+    /// <summary>Firing, not acknowledged, not explained by a maintenance window: what still needs someone.</summary>
+    public async Task<int> NeedingSomeoneCountAsync(CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Alerts.CountAsync(a => a.State == AlertState.Firing, cancellationToken);
+        return await db.Alerts.CountAsync(a => a.State == AlertState.Firing && a.ExpectedBecause == null, cancellationToken);
+    }
+
+    /// <summary>Open alerts counted by state, level and whether a maintenance window explains them (for /metrics).</summary>
+    public async Task<IReadOnlyList<(AlertState State, AlertLevel Level, bool Expected, int Count)>> OpenCountsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var counts = await db.Alerts.Where(a => a.State != AlertState.Resolved)
+            .GroupBy(a => new { a.State, a.Level, Expected = a.ExpectedBecause != null })
+            .Select(g => new { g.Key.State, g.Key.Level, g.Key.Expected, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        return [.. counts.Select(c => (c.State, c.Level, c.Expected, c.Count))];
     }
 
     public async Task<AlertPage> ListAsync(AlertFilter filter, CancellationToken cancellationToken)
@@ -66,7 +77,7 @@ public sealed class AlertQueries(IDbContextFactory<MaintenanceDbContext> context
         if (filter.Text?.Trim() is { Length: > 0 } text)
         {
             var pattern = SqlLike.Contains(text);
-            query = query.Where(a => EF.Functions.Like(a.Title, pattern, "\\") || EF.Functions.Like(a.Message, pattern, "\\") || EF.Functions.Like(a.Key, pattern, "\\"));
+            query = query.Where(a => EF.Functions.Like(a.Title, pattern, SqlLike.Escape) || EF.Functions.Like(a.Message, pattern, SqlLike.Escape) || EF.Functions.Like(a.Key, pattern, SqlLike.Escape));
         }
 
         var total = await query.CountAsync(cancellationToken);

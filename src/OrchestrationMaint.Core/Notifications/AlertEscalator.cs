@@ -111,7 +111,7 @@ public sealed class AlertEscalator(IDbContextFactory<MaintenanceDbContext> conte
         notifications.AddDeliveries(db, alert, AlertChange.Escalated);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        logger.LogWarning("Alert {AlertId} ({Title}) unacknowledged since {Since}: escalated to level {Level}, {Note}", alert.Id, alert.Title, alert.EscalatedAt, to, note);
+        logger.LogWarning("Alert {AlertId} ({Title}) firing unacknowledged since {FiredAt}: escalated to level {Level}, {Note}", alert.Id, alert.Title, alert.FiredAt, to, note);
         return true;
     }
 }

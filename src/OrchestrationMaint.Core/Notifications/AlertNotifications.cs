@@ -1,3 +1,4 @@
+using OrchestrationMaint.Core.Records;
 using Microsoft.EntityFrameworkCore;
 using OrchestrationMaint.Core.Alerts;
 using OrchestrationMaint.Core.Persistence;
@@ -38,7 +39,7 @@ public sealed class AlertNotifications(DeliveryWorker worker, TimeProvider clock
             Type = type,
             Kind = DeliveryKind.Alert,
             Change = change,
-            Subject = Truncate(message.Subject, 500),
+            Subject = TextRules.Clip(message.Subject, 500),
             Payload = message.Payload,
             Recipients = type == ChannelType.Email ? recipients : "",
             Status = DeliveryStatus.Pending,
@@ -60,6 +61,4 @@ public sealed class AlertNotifications(DeliveryWorker worker, TimeProvider clock
     }
 
     public void Wake() => worker.Wake();
-
-    internal static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 }

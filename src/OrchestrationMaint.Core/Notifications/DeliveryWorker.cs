@@ -1,3 +1,4 @@
+using OrchestrationMaint.Core.Records;
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
@@ -97,10 +98,14 @@ public sealed class DeliveryWorker(IDbContextFactory<MaintenanceDbContext> conte
             if (_lanes.TryAdd(key, lane))
             {
                 started.Add(lane);
-                _ = lane.ContinueWith(_ =>
+                _ = lane.ContinueWith(finished =>
                 {
                     _lanes.TryRemove(key, out Task? _);
-                    Wake();
+                    // A lane that failed (the database, not the endpoint) is looked at again at the next poll, not at once.
+                    if (finished.Result)
+                    {
+                        Wake();
+                    }
                 }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
         }
@@ -126,15 +131,22 @@ public sealed class DeliveryWorker(IDbContextFactory<MaintenanceDbContext> conte
         return wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait > LongestSleep ? LongestSleep : wait;
     }
 
-    private async Task RunLaneAsync(long? channelId, CancellationToken cancellationToken)
+    /// <returns>Whether the lane ran to its end (false: it failed and its deliveries stay queued).</returns>
+    private async Task<bool> RunLaneAsync(long? channelId, CancellationToken cancellationToken)
     {
         try
         {
             await SendLaneAsync(channelId, cancellationToken);
+            return true;
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             logger.LogError(ex, "Sending the notifications of channel {ChannelId} failed; they stay queued", channelId);
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
         finally
         {
@@ -224,7 +236,7 @@ public sealed class DeliveryWorker(IDbContextFactory<MaintenanceDbContext> conte
             ChannelName = channel.Name,
             Type = channel.Type,
             Kind = DeliveryKind.Group,
-            Subject = AlertNotifications.Truncate(message.Subject, 500),
+            Subject = TextRules.Clip(message.Subject, 500),
             Payload = message.Payload,
             Recipients = channel.Type == ChannelType.Email ? channel.Recipients : "",
             Status = DeliveryStatus.Pending,
@@ -287,7 +299,7 @@ public sealed class DeliveryWorker(IDbContextFactory<MaintenanceDbContext> conte
             return;
         }
 
-        delivery.LastError = AlertNotifications.Truncate(outcome.Error!, 1000);
+        delivery.LastError = TextRules.Clip(outcome.Error!, 1000);
         if (delivery.Attempts >= options.MaxAttempts)
         {
             delivery.Status = DeliveryStatus.Failed;

@@ -42,6 +42,10 @@ public sealed class NotificationCenter(IDbContextFactory<MaintenanceDbContext> c
 
     public IDisposable Subscribe(Action onChange) => changes.Subscribe(onChange);
 
+    public string RetryPolicy => options.Value.RetryPolicy;
+
+    public TimeSpan EscalateAfter => options.Value.EscalateAfter;
+
     /// <summary>Null when SMTP is configured; otherwise where to configure it.</summary>
     public string? SmtpMissing => options.Value.Smtp.IsConfigured ? null
         : "Email channels cannot send yet: no SMTP server is configured. Set Notifications:Smtp:Host, Port, TlsMode, User, Password and From in appsettings.json "
@@ -110,8 +114,12 @@ public sealed class NotificationCenter(IDbContextFactory<MaintenanceDbContext> c
         NotificationChannel channel;
         if (id is { } existing)
         {
-            channel = await db.NotificationChannels.FirstOrDefaultAsync(c => c.Id == existing, cancellationToken)
-                ?? throw new InvalidOperationException("gone");
+            if (await db.NotificationChannels.FirstOrDefaultAsync(c => c.Id == existing, cancellationToken) is not { } found)
+            {
+                return new ChannelResult(null, [new FieldError("", "This channel was deleted meanwhile (by another Admin); nothing was saved. Close the dialog and add it again if it is still wanted.")]);
+            }
+
+            channel = found;
         }
         else
         {
@@ -129,7 +137,16 @@ public sealed class NotificationCenter(IDbContextFactory<MaintenanceDbContext> c
         channel.Changes = draft.Changes;
         channel.UpdatedAt = clock.GetUtcNow();
         channel.UpdatedBy = by;
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another Admin saved a channel by this name between the check above and now (the name is unique in SQLite).
+            return new ChannelResult(null, [new FieldError(nameof(ChannelDraft.Name), $"A channel named '{name}' was just added by someone else: choose another name.")]);
+        }
+
         changes.Notify();
         return new ChannelResult(channel, []);
     }

@@ -28,6 +28,10 @@ public sealed class NotificationOptions
     public static readonly TimeSpan[] DefaultBackoff =
         [TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(30), TimeSpan.FromHours(1)];
 
+    /// <summary>"6 attempts, waiting 30 s, 2 min, 10 min, 30 min, 1 h between them": what the page tells people.</summary>
+    public string RetryPolicy => MaxAttempts <= 1 ? "1 attempt, no retries"
+        : $"{MaxAttempts} attempts, waiting {string.Join(", ", Enumerable.Range(1, MaxAttempts - 1).Select(i => Alerts.AlertKinds.Span(BackoffAfter(i))))} between them";
+
     /// <summary>The wait after the <paramref name="failedAttempts"/>-th failure.</summary>
     public TimeSpan BackoffAfter(int failedAttempts)
     {

@@ -1,3 +1,4 @@
+using OrchestrationMaint.Core.Records;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -70,26 +71,37 @@ public static class NotificationPayloads
         };
     }
 
-    /// <summary>The flood message: one line per delivery it stands for, so nothing is lost in the chat either.</summary>
+    /// <summary>In a grouped message, this many are listed one by one; the rest are counted (every one stays in the delivery log).</summary>
+    public const int GroupListed = 20;
+
+    /// <summary>
+    /// The flood message: the first <see cref="GroupListed"/> changes one per line, then how many more, so the
+    /// message stays within what chats and receivers accept (Slack refuses a section over 3,000 characters).
+    /// </summary>
     public static RenderedMessage ForGroup(ChannelType type, IReadOnlyList<NotificationDelivery> members, DateTimeOffset now)
     {
         var headline = $"{members.Count} alerts changed: {string.Join("; ", members.Take(3).Select(m => m.Subject))}{(members.Count > 3 ? "; …" : "")}";
-        var lines = members.Select(m => m.Subject).ToList();
+        var listed = members.Take(GroupListed).ToList();
+        var more = members.Count - listed.Count;
+        var tail = more > 0 ? $"…and {more} more: see the delivery log on the Notifications page." : null;
+        var lines = listed.Select(m => m.Subject).ToList();
         return type switch
         {
-            ChannelType.Slack => new(headline, Slack($"{members.Count} alerts changed", string.Join("\n", lines.Select(l => $"• {SlackEscape(l)}")),
+            ChannelType.Slack => new(headline, Slack($"{members.Count} alerts changed",
+                string.Join("\n", lines.Select(l => $"• {SlackEscape(TextRules.Clip(l, 140))}").Concat(tail is null ? [] : [tail])),
                 "grouped: more changes than the channel's rate limit allows", "#f57c00")),
-            ChannelType.Email => new($"[{Product}] {members.Count} alerts changed", $"{members.Count} alerts changed:\n\n{string.Join("\n", lines.Select(l => $"- {l}"))}\n\n"
-                + "They were grouped into one message because more changed than the channel's rate limit allows.\n"),
+            ChannelType.Email => new($"[{Product}] {members.Count} alerts changed", $"{members.Count} alerts changed:\n\n{string.Join("\n", lines.Select(l => $"- {l}"))}\n"
+                + (tail is null ? "" : tail + "\n") + "\nThey were grouped into one message because more changed than the channel's rate limit allows.\n"),
             _ => new(headline, Json(new JsonObject
             {
                 ["type"] = "group",
                 ["summary"] = $"{members.Count} alerts changed",
                 ["count"] = members.Count,
+                ["listed"] = listed.Count,
                 ["sentAt"] = Iso(now),
                 ["source"] = Product,
-                // Each member's own payload, as it would have been sent alone.
-                ["items"] = new JsonArray([.. members.Select(m => m.Type == ChannelType.Webhook && TryParse(m.Payload) is { } node ? node : (JsonNode)JsonValue.Create(m.Subject))]),
+                // The first members' own payloads, as they would have been sent alone.
+                ["items"] = new JsonArray([.. listed.Select(m => m.Type == ChannelType.Webhook && TryParse(m.Payload) is { } node ? node : (JsonNode)JsonValue.Create(m.Subject))]),
             })),
         };
     }

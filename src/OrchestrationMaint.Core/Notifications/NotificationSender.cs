@@ -40,6 +40,12 @@ public sealed class NotificationSender(IHttpClientFactory httpClients, IOptions<
         {
             return new SendOutcome($"timed out after {Seconds(timeout)}");
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Whatever else the libraries throw (an SMTP server that wants a sign-in, a malformed address) is this
+            // attempt's failure, counted and backed off like any other, never a loop that sends again at once.
+            return new SendOutcome($"{ex.GetType().Name}: {ex.Message}");
+        }
     }
 
     private async Task<SendOutcome> PostAsync(string url, string payload, CancellationToken cancellationToken)

@@ -13,8 +13,10 @@ public static class NotificationServiceCollectionExtensions
         services.AddOptions<NotificationOptions>().Bind(configuration.GetSection(NotificationOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidator>();
         // Redirects are refused rather than followed: a webhook that moved must be fixed, not silently re-posted elsewhere.
+        // No request logging: a Slack or webhook URL carries its secret in the path, and the log would keep it.
         services.AddHttpClient(NotificationSender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+            .RemoveAllLoggers();
         services.AddSingleton<NotificationSender>();
         services.AddSingleton<NotificationChanges>();
         services.AddSingleton<DeliveryWorker>();

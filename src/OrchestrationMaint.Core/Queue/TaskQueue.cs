@@ -120,6 +120,9 @@ public sealed class TaskQueue(
                 .FirstOrDefaultAsync(cancellationToken);
             if (existing is not null)
             {
+                // Recorded too: the trail shows every request, also one that joined a run already waiting or running.
+                await audit.WriteAsync(actor, "task.requested", AuditOutcome.Succeeded, taskKey,
+                    $"joined run #{existing.Id}, already {existing.State.ToString().ToLowerInvariant()}; parameters: {json}", CancellationToken.None);
                 return new EnqueueResult(existing, true, []);
             }
 
@@ -390,9 +393,9 @@ public sealed class TaskQueue(
     private async Task FinishAsync(TaskRun run, LiveRun live, IReadOnlyList<string> issues, object? result)
     {
         run.FinishedAt = clock.GetUtcNow();
-        run.Summary = Shorten(run.Summary ?? "", 2000);
+        run.Summary = TextRules.Clip(run.Summary ?? "", 2000);
         run.IssuesFound = issues.Count;
-        run.Issues = Shorten(string.Join('\n', issues.Select(i => i.ReplaceLineEndings(" "))), 8000);
+        run.Issues = TextRules.Clip(string.Join('\n', issues.Select(i => i.ReplaceLineEndings(" "))), 8000);
         run.Result = result is null ? null : JsonSerializer.Serialize(result, result.GetType(), ResultJson);
         run.OutputTruncated = live.Truncated;
         await using (var db = await contextFactory.CreateDbContextAsync(CancellationToken.None))
@@ -434,7 +437,7 @@ public sealed class TaskQueue(
             Outcome = run.State.ToString().ToLowerInvariant(),
             // The seed's own example writes by=scheduler for scheduled work.
             RequestedBy = run.Trigger == RunTrigger.Schedule ? "scheduler" : ActorOf(run).Display,
-            Issues = Shorten(string.Join("; ", issues), 4000),
+            Issues = TextRules.Clip(string.Join("; ", issues), 4000),
             Summary = run.Summary,
             RunId = run.Id,
         }, cancellationToken);
@@ -484,8 +487,6 @@ public sealed class TaskQueue(
     }, "", run.RequestedBy);
 
     private void Notify(TaskRun run) => _subscribers.Notify(new RunChange(run.Id, run.TaskKey, run.State, run.Trigger, run.RequestedBy));
-
-    private static string Shorten(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
     public override void Dispose()
     {

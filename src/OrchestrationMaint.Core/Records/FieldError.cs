@@ -32,4 +32,7 @@ public static class TextRules
     }
 
     public static string Normalize(string? value) => value?.Trim() ?? "";
+
+    /// <summary>Cut to at most <paramref name="max"/> characters, the last one "…", where a column or a message has a limit.</summary>
+    public static string Clip(string text, int max) => text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 1), "…");
 }

@@ -344,15 +344,13 @@ public sealed class MaintenanceWindows(
             Task = RecordTask,
             Outcome = outcome,
             RequestedBy = by,
-            Summary = Shorten($"#{window.Id} {summary}", 2000),
+            Summary = TextRules.Clip($"#{window.Id} {summary}", 2000),
         }, cancellationToken);
 
     /// <summary>UTC in records: the log is read by people in any zone, and by scripts.</summary>
     private static string Span(MaintenanceWindow window) => $"{Utc(window.Start)} to {Utc(window.End)}";
 
     private static string Utc(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm'Z'", CultureInfo.InvariantCulture);
-
-    private static string Shorten(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
     public override void Dispose()
     {

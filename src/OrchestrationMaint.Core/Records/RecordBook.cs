@@ -92,8 +92,8 @@ public sealed class RecordBook(IDbContextFactory<MaintenanceDbContext> contextFa
         if (!string.IsNullOrWhiteSpace(filter.Text))
         {
             var pattern = SqlLike.Contains(filter.Text.Trim());
-            query = query.Where(r => EF.Functions.Like(r.Task, pattern, "\\") || EF.Functions.Like(r.Summary, pattern, "\\")
-                || EF.Functions.Like(r.Issues, pattern, "\\") || EF.Functions.Like(r.Notes, pattern, "\\"));
+            query = query.Where(r => EF.Functions.Like(r.Task, pattern, SqlLike.Escape) || EF.Functions.Like(r.Summary, pattern, SqlLike.Escape)
+                || EF.Functions.Like(r.Issues, pattern, SqlLike.Escape) || EF.Functions.Like(r.Notes, pattern, SqlLike.Escape));
         }
 
         if (!string.IsNullOrEmpty(filter.Task))

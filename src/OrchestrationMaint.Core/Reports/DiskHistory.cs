@@ -63,14 +63,10 @@ public sealed class DiskSampler(TargetLocation location, IDbContextFactory<Maint
         var interval = options.Value.DiskSampleInterval;
         try
         {
-            await using (var db = await contextFactory.CreateDbContextAsync(stoppingToken))
+            // A restart does not add a burst of samples: the hourly rhythm goes on.
+            if (await LastSampleAtAsync(stoppingToken) is not { } last || clock.GetUtcNow() - last >= interval)
             {
-                var last = await db.DiskSamples.OrderByDescending(s => s.At).Select(s => (DateTimeOffset?)s.At).FirstOrDefaultAsync(stoppingToken);
-                // A restart does not add a burst of samples: the hourly rhythm goes on.
-                if (last is null || clock.GetUtcNow() - last >= interval)
-                {
-                    await SampleAsync(stoppingToken);
-                }
+                await SampleAsync(stoppingToken);
             }
 
             using var timer = new PeriodicTimer(interval, clock);
@@ -81,6 +77,21 @@ public sealed class DiskSampler(TargetLocation location, IDbContextFactory<Maint
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>Null also when the database cannot say (then a sample is taken): a start-up hiccup must not stop the app.</summary>
+    private async Task<DateTimeOffset?> LastSampleAtAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+            return await db.DiskSamples.OrderByDescending(s => s.At).Select(s => (DateTimeOffset?)s.At).FirstOrDefaultAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Could not read the last disk sample; taking one now");
+            return null;
         }
     }
 

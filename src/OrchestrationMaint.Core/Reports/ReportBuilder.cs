@@ -29,7 +29,8 @@ public sealed class ReportBuilder(MetricsEngine metrics, ChecklistCalendar calen
         var before = metrics.Summarize(previous.Range, bucket);
         var kept = metrics.Kept(period.Range);
         var keptBefore = metrics.Kept(previous.Range);
-        var budget = budgets.At(now);
+        // The budget as it stood at the period's end: October's report shows October's month, even when made on 1 November.
+        var budget = kind == ReportKind.Summary ? budgets.At(now) : budgets.At(period.End.AddTicks(-1));
 
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         return new ReportModel(

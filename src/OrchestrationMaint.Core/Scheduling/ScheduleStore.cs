@@ -18,6 +18,7 @@ public sealed class ScheduleStore(
     AccessGuard guard,
     AuditLog audit,
     IOptions<SchedulingOptions> options,
+    IOptions<Records.Checklist.ChecklistOptions> calendar,
     TimeProvider clock,
     ILogger<ScheduleStore> logger)
 {
@@ -158,7 +159,8 @@ public sealed class ScheduleStore(
             new("Weekly log cleanup", "log-cleanup", "0 1 * * 0", zone, new JsonObject { ["retentionDays"] = 30, ["dryRun"] = false }),
             new("Weekly backup verification", "backup-verify", "0 2 * * 0", zone),
             new("Run history retention", "prune-run-history", "30 3 * * *", zone),
-            new("Weekly report", "report-generate", "0 6 * * 1", zone, new JsonObject { ["kind"] = "weekly" }),
+            // In the reports' own calendar: Monday 06:00 UTC is still Sunday west of UTC−6, and "last week" would be the one before.
+            new("Weekly report", "report-generate", "0 6 * * 1", calendar.Value.Zone.Id, new JsonObject { ["kind"] = "weekly" }),
         ];
         foreach (var draft in defaults.Where(d => catalog.Find(d.TaskKey) is not null))
         {

@@ -27,15 +27,20 @@ public sealed class PrometheusExporter
         var threshold = factory.CreateGauge("orchestration_slow_threshold_seconds", "The slow-operation threshold in force.");
         var disk = factory.CreateGauge("orchestration_disk_used_percent", "Used space of the target's file system.");
         var check = factory.CreateGauge("orchestration_health_check_status", "Each health check: 0 healthy, 1 degraded, 2 unhealthy.", "key");
-        var open = factory.CreateGauge("orchestration_alerts_open", "Open alerts by state (Firing, Acknowledged) and level (Critical, Warning).", "state", "level");
+        var open = factory.CreateGauge("orchestration_alerts_open",
+            "Open alerts by state (Firing, Acknowledged), level (Critical, Warning) and whether a maintenance window explains them (expected).", "state", "level", "expected");
         Registry.AddBeforeCollectCallback(async cancellationToken =>
         {
-            var current = await alerts.OpenAsync(cancellationToken);
+            var counts = await alerts.OpenCountsAsync(cancellationToken);
             foreach (var state in (AlertState[])[AlertState.Firing, AlertState.Acknowledged])
             {
                 foreach (var level in Enum.GetValues<AlertLevel>())
                 {
-                    open.WithLabels(state.ToString(), level.ToString()).Set(current.Count(a => a.State == state && a.Level == level));
+                    foreach (var expected in (bool[])[false, true])
+                    {
+                        open.WithLabels(state.ToString(), level.ToString(), expected ? "true" : "false")
+                            .Set(counts.Where(c => c.State == state && c.Level == level && c.Expected == expected).Sum(c => c.Count));
+                    }
                 }
             }
         });

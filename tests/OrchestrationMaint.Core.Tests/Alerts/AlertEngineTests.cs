@@ -231,6 +231,46 @@ public sealed class AlertEngineTests : IAsyncLifetime
         Assert.Equal(AlertLevel.Critical, alert.Level);
         Assert.Equal("96 % used", alert.Message);
         Assert.Equal(AlertEventKind.LevelChanged, alert.Events.OrderBy(e => e.Id).Last().Kind);
+        // Told again, now as critical: a channel that only wants critical alerts hears of it.
+        Assert.Equal([("disk", AlertChange.Fired), ("disk", AlertChange.Fired)], _channels.Added);
+
+        // Back to a warning reading: the alert keeps the worst level it reached, so whoever took it as critical hears it resolve.
+        await HoldAsync(TimeSpan.FromSeconds(15), warning with { Message = "92 % used" });
+        alert = Assert.Single(await AlertsAsync());
+        Assert.Equal((AlertLevel.Critical, "92 % used"), (alert.Level, alert.Message));
+        Assert.Equal(2, _channels.Added.Count);
+    }
+
+    [Fact]
+    public async Task Evaluate_WindowEndsWhileTheConditionIsClearing_NobodyIsToldAndItResolvesQuietly()
+    {
+        const string Window = "Maintenance window #7: disk swap";
+        _options.HoldTime = TimeSpan.Zero;
+        await _engine.EvaluateAsync([LowRate], Window, Token);
+        _clock.Advance(TimeSpan.FromSeconds(15));
+        await _engine.EvaluateAsync([], Window, Token);
+
+        await HoldAsync(TimeSpan.FromMinutes(2));
+
+        var alert = Assert.Single(await AlertsAsync());
+        Assert.Equal(AlertState.Resolved, alert.State);
+        Assert.False(alert.Notified);
+        Assert.Empty(_channels.Added);
+    }
+
+    [Fact]
+    public async Task Evaluate_AcknowledgedInsideTheWindow_NotAnnouncedAsFiringWhenTheWindowEnds()
+    {
+        const string Window = "Maintenance window #8";
+        _options.HoldTime = TimeSpan.Zero;
+        await _engine.EvaluateAsync([LowRate], Window, Token);
+        var id = Assert.Single(await AlertsAsync()).Id;
+        Assert.True((await _engine.AcknowledgeAsync(id, "on it", await _database.OperatorAsync("alice"), Token)).Done);
+
+        await HoldAsync(TimeSpan.FromMinutes(1), LowRate);
+
+        Assert.Equal(AlertState.Acknowledged, Assert.Single(await AlertsAsync()).State);
+        Assert.Empty(_channels.Added);
     }
 
     [Fact]

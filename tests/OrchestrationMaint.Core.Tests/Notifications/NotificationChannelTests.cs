@@ -45,6 +45,39 @@ public sealed class NotificationChannelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Save_ChannelDeletedMeanwhile_RefusedWithASentenceNotAnException()
+    {
+        var channel = await _harness.AddChannelAsync("ops", ChannelType.Webhook, "https://hooks.example.com/a");
+        Assert.True(await _harness.Center.DeleteAsync(channel.Id, _harness.Admin, Token));
+
+        var late = await _harness.Center.SaveAsync(channel.Id, ChannelDraft.New with { Name = "ops", Url = "https://hooks.example.com/b" }, _harness.Admin, Token);
+
+        Assert.False(late.Succeeded);
+        Assert.StartsWith("This channel was deleted meanwhile", Assert.Single(late.Errors).Message, StringComparison.Ordinal);
+        Assert.Empty(await _harness.Center.ChannelsAsync(Token));
+    }
+
+    [Fact]
+    public void GroupedMessage_FloodOfThirty_ListsTwentyAndCountsTheRestForEveryType()
+    {
+        var members = Enumerable.Range(1, 30).Select(i => new NotificationDelivery
+        {
+            ChannelName = "ops", Type = ChannelType.Webhook, Subject = $"FIRING · Warning · Scheduled run failed: job {i}",
+            Payload = $"{{\"type\":\"alert\",\"alert\":{{\"key\":\"schedule:{i}\"}}}}",
+        }).ToList();
+
+        var slack = NotificationPayloads.ForGroup(ChannelType.Slack, members, NotificationHarness.Start);
+        var email = NotificationPayloads.ForGroup(ChannelType.Email, members, NotificationHarness.Start);
+        var webhook = System.Text.Json.JsonDocument.Parse(NotificationPayloads.ForGroup(ChannelType.Webhook, members, NotificationHarness.Start).Payload).RootElement;
+
+        Assert.Contains("…and 10 more: see the delivery log", slack.Payload, StringComparison.Ordinal);
+        Assert.Contains("job 20", slack.Payload, StringComparison.Ordinal);
+        Assert.DoesNotContain("job 21", slack.Payload, StringComparison.Ordinal);
+        Assert.Contains("…and 10 more", email.Payload, StringComparison.Ordinal);
+        Assert.Equal((30, 20, 20), (webhook.GetProperty("count").GetInt32(), webhook.GetProperty("listed").GetInt32(), webhook.GetProperty("items").GetArrayLength()));
+    }
+
+    [Fact]
     public async Task Save_ByAnOperator_RefusedAndAudited()
     {
         var otto = await _harness.Database.OperatorAsync("otto");

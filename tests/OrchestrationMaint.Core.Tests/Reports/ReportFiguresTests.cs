@@ -175,6 +175,18 @@ public sealed class ReportFiguresTests
     }
 
     [Fact]
+    public async Task MonthlyReport_MadeInTheNextMonth_ShowsTheBudgetOfItsOwnMonthAtItsEnd()
+    {
+        using var harness = await ReportHarness.StartAsync(Generate(9, new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero), Now, 4_000, DateTimeOffset.MaxValue), Now);
+
+        var report = await harness.Builder.BuildAsync(ReportKind.Monthly, Now, "tester", Ct);
+
+        Assert.InRange(report.Budget.At, report.Period.Start, report.Period.End);
+        Assert.Equal(harness.Budgets.At(report.Period.End.AddTicks(-1)).Month, report.Budget.Month);
+        Assert.NotEqual(harness.Budgets.At(Now).Month, report.Budget.Month);
+    }
+
+    [Fact]
     public async Task Report_PeriodWithoutRecords_SaysNoDataEverywhereAndNeverAFakeFigure()
     {
         // Everything happened a month before the period: the weekly report of W47 has nothing.

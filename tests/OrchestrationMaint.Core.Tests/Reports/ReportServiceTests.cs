@@ -64,12 +64,14 @@ public sealed class ReportServiceTests
         var late = new LateTask(new ReportGenerateTask(null!, null!).Descriptor);
         await using var queue = await QueueHarness.StartAsync(late);
         var store = new ScheduleStore(queue.Database, new TaskCatalog(queue.Tasks), new SettingsStore(queue.Database, TimeProvider.System), queue.Database.Guard, queue.Database.Audit,
-            Options.Create(new SchedulingOptions()), TimeProvider.System, NullLogger<ScheduleStore>.Instance);
+            Options.Create(new SchedulingOptions()), Options.Create(new OrchestrationMaint.Core.Records.Checklist.ChecklistOptions { TimeZone = "America/Los_Angeles" }),
+            TimeProvider.System, NullLogger<ScheduleStore>.Instance);
 
         await store.CreateDefaultsAsync(Ct);
 
         var schedule = Assert.Single(await store.ListAsync(Ct));
-        Assert.Equal(("Weekly report", "report-generate", "0 6 * * 1"), (schedule.Name, schedule.TaskKey, schedule.Cron));
+        // Monday 06:00 in the reports' calendar, not in UTC (still Sunday there).
+        Assert.Equal(("Weekly report", "report-generate", "0 6 * * 1", "America/Los_Angeles"), (schedule.Name, schedule.TaskKey, schedule.Cron, schedule.TimeZone));
         Assert.Equal("weekly", JsonNode.Parse(schedule.Arguments)!["kind"]!.GetValue<string>());
     }
 

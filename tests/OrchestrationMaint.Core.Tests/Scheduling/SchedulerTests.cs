@@ -38,7 +38,8 @@ public sealed class SchedulerTests : IAsyncLifetime
         _database = _queue.Database;
         var location = TestTarget.Location(_queue.Root, _temp.Path);
         var options = Options.Create(new SchedulingOptions { MissedRunGrace = TimeSpan.FromHours(1) });
-        _store = new ScheduleStore(_database, new TaskCatalog(_queue.Tasks), new SettingsStore(_database, _clock), _database.Guard, _database.Audit, options, _clock, NullLogger<ScheduleStore>.Instance);
+        _store = new ScheduleStore(_database, new TaskCatalog(_queue.Tasks), new SettingsStore(_database, _clock), _database.Guard, _database.Audit, options,
+            Options.Create(new OrchestrationMaint.Core.Records.Checklist.ChecklistOptions()), _clock, NullLogger<ScheduleStore>.Instance);
         _scheduler = new Scheduler(_store, _queue.Queue, new MaintenanceRecorder(_database, location, NullLogger<MaintenanceRecorder>.Instance),
             _database, options, _clock, NullLogger<Scheduler>.Instance);
     }

@@ -61,7 +61,7 @@ public sealed class AlertsApiTests : IAsyncLifetime
         Assert.Contains("Most failures: git_push", alert.GetProperty("message").GetString());
         Assert.Equal("Fired", alert.GetProperty("events")[0].GetProperty("kind").GetString());
 
-        Assert.Contains("orchestration_alerts_open{state=\"Firing\",level=\"Critical\"} 1", await _client.GetStringAsync("/metrics", Ct), StringComparison.Ordinal);
+        Assert.Contains("orchestration_alerts_open{state=\"Firing\",level=\"Critical\",expected=\"false\"} 1", await _client.GetStringAsync("/metrics", Ct), StringComparison.Ordinal);
 
         var acknowledged = await _client.PostAsJsonAsync($"/api/alerts/{id}/acknowledge", new { note = "restarting the git remote" }, Ct);
         Assert.Equal(HttpStatusCode.OK, acknowledged.StatusCode);
@@ -75,8 +75,8 @@ public sealed class AlertsApiTests : IAsyncLifetime
         Assert.Contains("already acknowledged by key:tests", await again.Content.ReadAsStringAsync(Ct));
 
         var scraped = await _client.GetStringAsync("/metrics", Ct);
-        Assert.Contains("orchestration_alerts_open{state=\"Firing\",level=\"Critical\"} 0", scraped, StringComparison.Ordinal);
-        Assert.Contains("orchestration_alerts_open{state=\"Acknowledged\",level=\"Critical\"} 1", scraped, StringComparison.Ordinal);
+        Assert.Contains("orchestration_alerts_open{state=\"Firing\",level=\"Critical\",expected=\"false\"} 0", scraped, StringComparison.Ordinal);
+        Assert.Contains("orchestration_alerts_open{state=\"Acknowledged\",level=\"Critical\",expected=\"false\"} 1", scraped, StringComparison.Ordinal);
 
         var open = await GetJsonAsync("/api/alerts?status=acknowledged");
         Assert.Contains(open.GetProperty("alerts").EnumerateArray(), a => a.GetProperty("id").GetInt64() == id);

@@ -1,3 +1,4 @@
+using OrchestrationMaint.Core.Records;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -437,15 +438,13 @@ public sealed class ChecklistStore(
             ItemTitle = item.Title,
             TickedAt = calendar.Now,
             TickedBy = AutoTickUser,
-            Note = Shorten($"{run.TaskKey} succeeded: {run.Summary}".Trim(), ChecklistTick.NoteMax),
+            Note = TextRules.Clip($"{run.TaskKey} succeeded: {run.Summary}".Trim(), ChecklistTick.NoteMax),
             RunId = run.Id,
             RunTaskKey = run.TaskKey,
             Automatic = true,
         }, cancellationToken);
         return result.Ticked;
     }
-
-    private static string Shorten(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
     /// <summary>Adds each built-in item once (by its seed key): an operator's edit or retirement is never undone by a restart.</summary>
     public async Task<int> SeedDefaultsAsync(CancellationToken cancellationToken)

@@ -39,8 +39,8 @@ public static class IncidentRules
     public static IncidentDraft DraftFrom(bool critical, string title, string description, string? source) => new(
         critical ? IncidentType.SystemOutage : IncidentType.General,
         critical ? IncidentSeverity.Sev2 : IncidentSeverity.Sev3,
-        title.Length > TitleMax ? title[..(TitleMax - 1)] + "…" : title,
-        description.Length > DescriptionMax ? description[..(DescriptionMax - 1)] + "…" : description,
+        TextRules.Clip(title, TitleMax),
+        TextRules.Clip(description, DescriptionMax),
         source);
 
     public static IReadOnlyList<FieldError> ValidateNote(string? note, bool required)
