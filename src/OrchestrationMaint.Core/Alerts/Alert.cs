@@ -10,6 +10,7 @@ public enum AlertKind
     HealthCheck,
     ChecklistOverdue,
     ScheduledRunFailed,
+    ErrorBudgetBurn,
 }
 
 /// <summary>Stored by name: "Critical" &lt; "Warning" also sorts most severe first in SQL.</summary>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OrchestrationMaint.Core.Health;
 using OrchestrationMaint.Core.Metrics;
 using OrchestrationMaint.Core.Records.Checklist;
+using OrchestrationMaint.Core.Reports;
 
 namespace OrchestrationMaint.Core.Alerts;
 
@@ -47,6 +48,30 @@ public static class AlertConditions
             c.Title,
             c.Remedy is { Length: > 0 } remedy ? $"{c.Message} {remedy}" : c.Message));
 
+    /// <summary>
+    /// The success-rate objective's budget burning too fast, after Google SRE's multiwindow alerts on the hours the figures
+    /// keep: a warning when the last 6 h burn at <see cref="ErrorBudget.SlowBurn"/>× or more, critical when the current hour
+    /// also burns at <see cref="ErrorBudget.FastBurn"/>× or more. One blip in a quiet hour cannot page anyone on its own.
+    /// </summary>
+    public static IEnumerable<AlertCondition> FromBudget(ErrorBudget budget)
+    {
+        if (budget.Burn6h.Rate is not { } sixHours || sixHours < ErrorBudget.SlowBurn)
+        {
+            yield break;
+        }
+
+        var fast = budget.Burn1h.Rate is { } hour && hour >= ErrorBudget.FastBurn;
+        var outlook = budget.Outlook switch
+        {
+            BudgetOutlook.Exhausted => " The month's budget is already spent.",
+            BudgetOutlook.RunsOut when budget.ExhaustsAt is { } at => $" At this pace it runs out {at:yyyy-MM-dd HH:mm} UTC.",
+            _ => "",
+        };
+        yield return new AlertCondition("error-budget", AlertKind.ErrorBudgetBurn, fast ? AlertLevel.Critical : AlertLevel.Warning, $"Error budget burning ({budget.Month})",
+            $"Failures spend the {budget.ObjectivePercent:0.##} % objective's budget {sixHours:0.#}× as fast as the month allows over the last 6 h"
+            + (budget.Burn1h.Rate is { } rate ? $", {rate:0.#}× this hour." : ".") + outlook);
+    }
+
     public static IEnumerable<AlertCondition> FromChecklist(ChecklistBoard board) =>
         board.Rows.Where(r => r.State == ChecklistState.Overdue).Select(r => new AlertCondition(
             $"checklist:{r.Item.Id}", AlertKind.ChecklistOverdue, AlertLevel.Warning, $"Checklist overdue: {r.Item.Title}",
@@ -70,6 +95,7 @@ public static class AlertKinds
         AlertKind.HealthCheck => "Health check",
         AlertKind.ChecklistOverdue => "Checklist overdue",
         AlertKind.ScheduledRunFailed => "Scheduled run failed",
+        AlertKind.ErrorBudgetBurn => "Error budget burn",
         _ => kind.ToString(),
     };
 

@@ -19,6 +19,7 @@ public sealed class AlertMonitor(
     MetricsEngine metrics,
     ThresholdService thresholds,
     HealthMonitor health,
+    Reports.ErrorBudgetService budgets,
     ChecklistQueries checklist,
     ChecklistStore checklistStore,
     MaintenanceWindows windows,
@@ -73,6 +74,11 @@ public sealed class AlertMonitor(
             settings.SlowOperationsWithin,
             now));
         conditions.AddRange(AlertConditions.FromChecks(health.Results));
+        if (settings.IsEnabled(AlertKind.ErrorBudgetBurn))
+        {
+            conditions.AddRange(AlertConditions.FromBudget(budgets.Current()));
+        }
+
         if (settings.IsEnabled(AlertKind.ChecklistOverdue))
         {
             conditions.AddRange(AlertConditions.FromChecklist(await checklist.BoardAsync(cancellationToken)));

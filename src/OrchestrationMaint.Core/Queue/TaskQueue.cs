@@ -400,6 +400,8 @@ public sealed class TaskQueue(
         run.OutputTruncated = live.Truncated;
         await using (var db = await contextFactory.CreateDbContextAsync(CancellationToken.None))
         {
+            // One transaction: nobody reads a finished run whose output is not stored yet, and a crash between the two keeps neither.
+            await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
             await db.Runs.Where(r => r.Id == run.Id).ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.State, run.State)
                 .SetProperty(r => r.FinishedAt, run.FinishedAt)
@@ -410,6 +412,7 @@ public sealed class TaskQueue(
                 .SetProperty(r => r.OutputTruncated, run.OutputTruncated));
             var text = live.Text;
             await db.RunOutputs.Where(o => o.RunId == run.Id).ExecuteUpdateAsync(s => s.SetProperty(o => o.Text, text));
+            await transaction.CommitAsync(CancellationToken.None);
         }
 
         // Stored as finished: from here a cancel is answered "already finished", and pages read the stored output.

@@ -41,6 +41,12 @@ public sealed record ErrorBudget(
     BudgetOutlook Outlook,
     DateTimeOffset? ExhaustsAt)
 {
+    /// <summary>Google SRE's multiwindow thresholds: 14.4× for an hour spends 2 % of a 30-day budget; 6× for 6 hours, 5 %.</summary>
+    public const double FastBurn = 14.4;
+
+    /// <inheritdoc cref="FastBurn"/>
+    public const double SlowBurn = 6;
+
     [System.Text.Json.Serialization.JsonIgnore]
     public bool HasData => Successes + Failures > 0;
 

@@ -3,6 +3,7 @@ using OrchestrationMaint.Core.Alerts;
 using OrchestrationMaint.Core.Health;
 using OrchestrationMaint.Core.Metrics;
 using OrchestrationMaint.Core.Queue;
+using OrchestrationMaint.Core.Reports;
 using OrchestrationMaint.Core.Scheduling;
 using OrchestrationMaint.Tests;
 
@@ -63,6 +64,27 @@ public sealed class AlertConditionsTests
             [("disk", AlertKind.DiskUsage, AlertLevel.Critical), ("backups", AlertKind.BackupAge, AlertLevel.Warning), ("check:git", AlertKind.HealthCheck, AlertLevel.Warning)],
             conditions.Select(c => (c.Key, c.Kind, c.Level)));
         Assert.Equal("disk says so. Do this.", conditions[0].Message);
+    }
+
+    [Theory]
+    [InlineData(null, null, null)]
+    [InlineData(20.0, 5.9, null)]
+    [InlineData(10.0, 6.0, AlertLevel.Warning)]
+    [InlineData(null, 7.5, AlertLevel.Warning)]
+    [InlineData(14.4, 6.0, AlertLevel.Critical)]
+    public void FromBudget_BurnRates_WarningFromSixTimesOverSixHoursCriticalWhenTheHourBurnsFourteenPointFour(double? hour, double? sixHours, AlertLevel? expected)
+    {
+        var budget = new ErrorBudget(95, "November 2026", Now.AddDays(-28), Now.AddDays(2), Now, 9_000, 800, 490, 163, -310,
+            new BurnRate("1 h", Now, 10, 10, hour), new BurnRate("6 h", Now, 100, 60, sixHours), BudgetOutlook.Exhausted, null);
+
+        var condition = AlertConditions.FromBudget(budget).SingleOrDefault();
+
+        Assert.Equal(expected, condition?.Level);
+        if (condition is not null)
+        {
+            Assert.Equal(("error-budget", AlertKind.ErrorBudgetBurn), (condition.Key, condition.Kind));
+            Assert.EndsWith("The month's budget is already spent.", condition.Message, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

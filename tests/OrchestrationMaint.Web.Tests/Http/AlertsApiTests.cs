@@ -33,20 +33,31 @@ public sealed class AlertsApiTests : IAsyncLifetime
     /// <summary>Appends failures of this very minute until the rate is far below 95 %, then waits for the alert to fire.</summary>
     private async Task<long> OutageAlertIdAsync()
     {
+        await AppendOutageAsync();
+        return await FiredAsync("SuccessRate");
+    }
+
+    private async Task AppendOutageAsync()
+    {
         var now = DateTimeOffset.UtcNow;
         var lines = Enumerable.Range(0, 3000).Select(i =>
             $"{{\"timestamp\": \"{now.AddMilliseconds(-i):yyyy-MM-ddTHH:mm:ssZ}\", \"operation\": \"git_push\", \"status\": \"failure\", \"duration_seconds\": 1.5, \"error\": \"remote unavailable\"}}");
         await File.AppendAllLinesAsync(MetricsPath, lines, Ct);
+    }
+
+    /// <summary>The id of the first open alert of this kind, waiting up to 30 s for it to fire.</summary>
+    private async Task<long> FiredAsync(string kind)
+    {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
-            var list = await GetJsonAsync("/api/alerts?kind=SuccessRate");
+            var list = await GetJsonAsync($"/api/alerts?kind={kind}");
             if (list.GetProperty("alerts").EnumerateArray().FirstOrDefault() is { ValueKind: JsonValueKind.Object } alert)
             {
                 return alert.GetProperty("id").GetInt64();
             }
 
-            Assert.True(DateTime.UtcNow < deadline, "the success-rate alert did not fire within 30 s");
+            Assert.True(DateTime.UtcNow < deadline, $"no {kind} alert fired within 30 s");
             await Task.Delay(200, Ct);
         }
     }
@@ -55,13 +66,17 @@ public sealed class AlertsApiTests : IAsyncLifetime
     public async Task Alerts_OutageAppended_FiresThenAcknowledgedOnceWithTheNote()
     {
         var id = await OutageAlertIdAsync();
+        // 3,000 failures this hour burn the month's budget far faster than 14.4×: the budget alert fires too, critical.
+        var burn = await GetJsonAsync($"/api/alerts/{await FiredAsync("ErrorBudgetBurn")}");
+        Assert.Equal("Critical", burn.GetProperty("level").GetString());
+        Assert.Contains("this hour", burn.GetProperty("message").GetString());
         var alert = await GetJsonAsync($"/api/alerts/{id}");
         Assert.Equal("Firing", alert.GetProperty("state").GetString());
         Assert.Equal("Critical", alert.GetProperty("level").GetString());
         Assert.Contains("Most failures: git_push", alert.GetProperty("message").GetString());
         Assert.Equal("Fired", alert.GetProperty("events")[0].GetProperty("kind").GetString());
 
-        Assert.Contains("orchestration_alerts_open{state=\"Firing\",level=\"Critical\",expected=\"false\"} 1", await _client.GetStringAsync("/metrics", Ct), StringComparison.Ordinal);
+        Assert.Contains("orchestration_alerts_open{state=\"Firing\",level=\"Critical\",expected=\"false\"} 2", await _client.GetStringAsync("/metrics", Ct), StringComparison.Ordinal);
 
         var acknowledged = await _client.PostAsJsonAsync($"/api/alerts/{id}/acknowledge", new { note = "restarting the git remote" }, Ct);
         Assert.Equal(HttpStatusCode.OK, acknowledged.StatusCode);
@@ -75,7 +90,7 @@ public sealed class AlertsApiTests : IAsyncLifetime
         Assert.Contains("already acknowledged by key:tests", await again.Content.ReadAsStringAsync(Ct));
 
         var scraped = await _client.GetStringAsync("/metrics", Ct);
-        Assert.Contains("orchestration_alerts_open{state=\"Firing\",level=\"Critical\",expected=\"false\"} 0", scraped, StringComparison.Ordinal);
+        Assert.Contains("orchestration_alerts_open{state=\"Firing\",level=\"Critical\",expected=\"false\"} 1", scraped, StringComparison.Ordinal);
         Assert.Contains("orchestration_alerts_open{state=\"Acknowledged\",level=\"Critical\",expected=\"false\"} 1", scraped, StringComparison.Ordinal);
 
         var open = await GetJsonAsync("/api/alerts?status=acknowledged");
